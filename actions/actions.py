@@ -1,0 +1,99 @@
+"""The Rasa custom actions: a thin layer that reads the tracker, asks the library, and replies.
+
+Everything they know comes from `actions.directory`, `actions.interpretation` and `actions.render`; the only
+thing decided here is Rasa plumbing (which events to return) and the moment "now", read once per reply.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from .countries import guess_region
+from .directory import Audience, default_directory
+from .interpretation import CONVERSATIONAL_INTENTS, required_slots, understand
+from .render import AnswerRenderer
+from .texts import Texts
+
+logger = logging.getLogger(__name__)
+
+#: After this many answers the bot could not use, it stops asking and says what it can.
+MAX_UNCLEAR_ANSWERS = 2
+
+
+def _latest(tracker: Tracker) -> tuple[str, list[dict[str, Any]], str | None]:
+    message = tracker.latest_message or {}
+    intent = (message.get("intent") or {}).get("name")
+    return message.get("text") or "", message.get("entities") or [], intent
+
+
+class ActionResolveSlots(Action):
+    """Fills `country` and `role` from every message (the slots' custom mapping), corrections included."""
+
+    def name(self) -> str:
+        return "action_resolve_slots"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        text, entities, intent = _latest(tracker)
+        found = understand(text, entities, intent, asked_slot=tracker.get_slot("requested_slot"))
+        events: list[EventType] = []
+        if found.country and found.country != tracker.get_slot("country"):
+            events.append(SlotSet("country", found.country))
+        current_role = tracker.get_slot("role")
+        if found.role and found.role.value != current_role and not (found.role_is_guess and current_role):
+            events.append(SlotSet("role", found.role.value))
+        return events
+
+
+class ValidateSupportForm(FormValidationAction):
+    """Decides what the form still needs, and answers an unusable reply instead of silently asking again."""
+
+    def name(self) -> str:
+        return "validate_support_form"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
+        return required_slots(tracker.get_slot("role"), tracker.get_slot("country"), default_directory())
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        events = await super().run(dispatcher, tracker, domain)
+        asked = tracker.get_slot("requested_slot")
+        _, _, intent = _latest(tracker)
+        # `tracker` now holds this turn's values: an asked slot still empty means the answer was not usable.
+        if not asked or tracker.get_slot(asked) is not None or intent in CONVERSATIONAL_INTENTS:
+            return events  # small talk is left to the rules, which answer it and come back to the question
+        unclear = int(tracker.get_slot("unclear_answers") or 0) + 1
+        if unclear >= MAX_UNCLEAR_ANSWERS:
+            dispatcher.utter_message(response="utter_unclear_giving_up")
+            return [*events, SlotSet("unclear_answers", 0), SlotSet("requested_slot", None)]
+        dispatcher.utter_message(response=f"utter_unclear_{asked}")
+        return [*events, SlotSet("unclear_answers", unclear)]
+
+
+class ActionAnswerContact(Action):
+    """The answer: the right line(s) with hours, whether they are open now, and where to open a case."""
+
+    def name(self) -> str:
+        return "action_answer_contact"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        now = datetime.now(timezone.utc)
+        country = tracker.get_slot("country")
+        audience = Audience.get(tracker.get_slot("role"))
+        renderer = AnswerRenderer(Texts.from_domain(domain, tracker.get_slot("language")))
+        directory = default_directory()
+        # Without a role (the person could not say), a listed country gets both of its audiences' lines.
+        audiences = [audience] if audience else [Audience.DRIVER]
+        if audience is None and directory.is_listed(country):
+            audiences.append(Audience.BUSINESS)
+        for each in audiences:
+            answer = directory.answer(country, each, region_guess=guess_region(country))
+            dispatcher.utter_message(text=renderer.answer(answer, now))
+        return [SlotSet("unclear_answers", 0)]

@@ -1,0 +1,91 @@
+"""What one message tells us about the person's country and role, and what the bot still has to ask.
+
+This combines the NLU's output (intent and entity spans) with the resolvers, which know every country and city
+name: the NLU finds where a place is mentioned, the resolvers know which country it is. No Rasa imports here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .countries import CountryResolver, default_resolver
+from .directory import Audience, Directory
+from .roles import RoleResolver, default_role_resolver
+
+#: Intents that answer no question: while the bot waits for a country, "ok" or "thanks" is not a place.
+CONVERSATIONAL_INTENTS = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge"})
+
+#: Intents that say who the person is when no role word does: a failed session is a driver's problem.
+ROLE_OF_INTENT = {"driver_issue": Audience.DRIVER, "business_issue": Audience.BUSINESS}
+
+#: The longest whole message taken as the answer to "which country?" ("in the south of france" is 5 words).
+_ANSWER_MAX_WORDS = 6
+
+
+@dataclass(frozen=True)
+class Understanding:
+    country: str | None = None
+    role: Audience | None = None
+    #: The role was guessed from the kind of problem, not stated: it must not overwrite a stated one.
+    role_is_guess: bool = False
+
+
+def understand(
+    text: str,
+    entities: Iterable[Mapping[str, Any]] = (),
+    intent: str | None = None,
+    asked_slot: str | None = None,
+    countries: CountryResolver | None = None,
+    roles: RoleResolver | None = None,
+) -> Understanding:
+    """The country and role that this message states, each None when it states none."""
+    countries = countries or default_resolver()
+    roles = roles or default_role_resolver()
+    text = text or ""
+    entities = list(entities)
+    answering = intent not in CONVERSATIONAL_INTENTS
+    stated_role = _stated_role(text, entities, roles)
+    guessed_role = None if stated_role else ROLE_OF_INTENT.get(intent or "")
+    return Understanding(
+        country=_country(text, entities, countries, answering_country=answering and asked_slot == "country"),
+        role=stated_role or guessed_role,
+        role_is_guess=guessed_role is not None,
+    )
+
+
+def _values(entities: list[Mapping[str, Any]], name: str) -> list[str]:
+    return [str(entity.get("value")) for entity in entities if entity.get("entity") == name and entity.get("value")]
+
+
+def _country(text: str, entities: list, resolver: CountryResolver, *, answering_country: bool) -> str | None:
+    for value in _values(entities, "location"):
+        place = resolver.resolve(value)
+        if place is not None:
+            return place.country
+    place = resolver.find(text, cities_anywhere=answering_country)
+    if place is None and answering_country and len(text.split()) <= _ANSWER_MAX_WORDS:
+        place = resolver.resolve(text)  # a misspelt answer: "germny"
+    return place.country if place else None
+
+
+def _stated_role(text: str, entities: list, resolver: RoleResolver) -> Audience | None:
+    for value in _values(entities, "role"):
+        role = resolver.find(value)
+        if role is not None:
+            return role
+    return resolver.find(text)
+
+
+def required_slots(role: str | None, country: str | None, directory: Directory) -> list[str]:
+    """The slots the form needs before the bot can answer; it asks for those still empty, in this order.
+
+    A special group's line does not depend on the country, and a country without lines needs no role.
+    """
+    audience = Audience.get(role)
+    if audience is not None and audience.is_special_group:
+        return ["role"]
+    if country and not directory.is_listed(country):
+        return ["country"]
+    return ["role", "country"]
