@@ -7,6 +7,7 @@ thing decided here is Rasa plumbing (which events to return) and the moment "now
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
@@ -80,11 +81,14 @@ class ValidateSupportForm(FormValidationAction):
 class ActionAnswerContact(Action):
     """The answer: the right line(s) with hours, whether they are open now, and where to open a case."""
 
+    def __init__(self, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
+        self.clock = clock  # the one place "now" is read; tests pass a fixed moment
+
     def name(self) -> str:
         return "action_answer_contact"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        now = datetime.now(timezone.utc)
+        now = self.clock()
         country = tracker.get_slot("country")
         audience = Audience.get(tracker.get_slot("role"))
         renderer = AnswerRenderer(Texts.from_domain(domain, tracker.get_slot("language")))

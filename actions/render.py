@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton, get_day_names
 from babel.lists import format_list
 
 from .countries import country_name
 from .directory import Answer, Hours, Line
 from .directory.hours import Window
-from .texts import Texts
+from .texts import DEFAULT_LANGUAGE, Texts
 
 
 class AnswerRenderer:
@@ -25,7 +25,10 @@ class AnswerRenderer:
     def __init__(self, texts: Texts):
         self.texts = texts
         self.language = texts.language
-        self._locale = Locale.parse(self.language)
+        try:
+            self._locale = Locale.parse(self.language)
+        except (ValueError, UnknownLocaleError):  # a language slot set to nonsense: answer in English
+            self.language, self._locale = DEFAULT_LANGUAGE, Locale.parse(DEFAULT_LANGUAGE)
 
     # -- small CLDR pieces ----------------------------------------------------------------------------------
 

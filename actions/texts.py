@@ -49,7 +49,7 @@ class Texts:
             raise KeyError(f"response {name!r} has no variation for {self.language!r} and no default")
         return fallback
 
-    def __call__(self, name: str, **values: Any) -> str:
-        """The text of response `name` with its `{placeholders}` filled from `values`."""
-        template = self.variation(name).get("text", "")
+    def __call__(self, response: str, /, **values: Any) -> str:
+        """The text of `response` with its `{placeholders}` filled from `values`."""
+        template = self.variation(response).get("text", "")
         return string.Formatter().vformat(template, (), _Blank(values))

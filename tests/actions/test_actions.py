@@ -1,0 +1,233 @@
+"""The custom actions, run as the action server runs them: a real `Tracker` built from the state Rasa sends, a
+real `CollectingDispatcher`, and the bot's real domain."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timezone
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.actions import ActionAnswerContact, ActionResolveSlots, ValidateSupportForm
+
+ROOT = Path(__file__).resolve().parents[2]
+WEDNESDAY_NOON_UTC = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+SATURDAY_NOON_UTC = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
+
+
+@cache
+def domain() -> dict[str, Any]:
+    return Domain.load(str(ROOT / "bot" / "domain")).as_dict()
+
+
+def tracker(
+    text: str = "",
+    intent: str = "inform",
+    entities: list[dict] | None = None,
+    active_loop: str | None = None,
+    **slots: Any,
+) -> Tracker:
+    all_slots = dict.fromkeys(domain()["slots"])
+    all_slots.update({"language": "en", "unclear_answers": 0, "requested_slot": None})
+    all_slots.update(slots)
+    return Tracker(
+        sender_id="test",
+        slots=all_slots,
+        latest_message={"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities or []},
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": active_loop} if active_loop else {},
+        latest_action_name="action_listen",
+    )
+
+
+def run(action, tracker_: Tracker) -> tuple[list[dict], CollectingDispatcher]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker_, domain()))
+    return events, dispatcher
+
+
+def slot_events(events: list[dict]) -> dict[str, Any]:
+    return {event["name"]: event["value"] for event in events if event["event"] == "slot"}
+
+
+# -- action_resolve_slots -------------------------------------------------------------------------------------
+
+
+def test_country_and_role_from_one_message():
+    events, _ = run(
+        ActionResolveSlots(),
+        tracker(
+            "I'm a driver in Germany and my session won't start",
+            intent="driver_issue",
+            entities=[{"entity": "role", "value": "driver"}, {"entity": "location", "value": "Germany"}],
+        ),
+    )
+    assert slot_events(events) == {"country": "DE", "role": "driver"}
+
+
+def test_a_city_entity_gives_its_country():
+    events, _ = run(ActionResolveSlots(), tracker("I'm in lyon", entities=[{"entity": "location", "value": "lyon"}]))
+    assert slot_events(events) == {"country": "FR"}
+
+
+def test_a_correction_replaces_the_country():
+    events, _ = run(ActionResolveSlots(), tracker("actually I'm in Sweden", country="DE", role="driver"))
+    assert slot_events(events) == {"country": "SE"}
+
+
+def test_a_role_guessed_from_the_problem_does_not_overwrite_a_stated_one():
+    events, _ = run(ActionResolveSlots(), tracker("it will not work", intent="driver_issue", role="business"))
+    assert slot_events(events) == {}
+    events, _ = run(ActionResolveSlots(), tracker("it will not work", intent="driver_issue"))
+    assert slot_events(events) == {"role": "driver"}
+
+
+def test_a_bare_city_answers_the_country_question_only_when_asked():
+    assert slot_events(run(ActionResolveSlots(), tracker("bergen", requested_slot="country"))[0]) == {"country": "NO"}
+    assert slot_events(run(ActionResolveSlots(), tracker("bergen"))[0]) == {}
+
+
+def test_ok_is_not_a_place_even_when_a_country_is_asked_for():
+    events, _ = run(ActionResolveSlots(), tracker("okay", intent="affirm", requested_slot="country"))
+    assert slot_events(events) == {}
+
+
+def test_a_button_payload_sets_the_role():
+    events, _ = run(
+        ActionResolveSlots(),
+        tracker('/inform{"role":"be_energised"}', entities=[{"entity": "role", "value": "be_energised"}]),
+    )
+    assert slot_events(events) == {"role": "be_energised"}
+
+
+def test_unchanged_values_set_nothing():
+    events, _ = run(ActionResolveSlots(), tracker("Germany", country="DE"))
+    assert events == []
+
+
+# -- validate_support_form -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("slots", "stops_early"),
+    [
+        ({"role": "be_energised"}, True),  # one line, wherever the person is
+        ({"role": "viriciti"}, True),  # the country only chooses between two lines: both are shown
+        ({"country": "FI"}, True),  # no line in Finland, whatever the role
+        ({"country": "DE"}, False),  # Rasa's form goes on and asks for the role
+        ({"role": "driver"}, False),
+    ],
+)
+def test_special_groups_and_unlisted_countries_need_nothing_more(slots, stops_early):
+    events, _ = run(ValidateSupportForm(), tracker("x", active_loop="support_form", **slots))
+    assert ("requested_slot" in slot_events(events) and slot_events(events)["requested_slot"] is None) is stops_early
+
+
+def test_an_unusable_answer_is_said_to_be_unusable_and_asked_again():
+    events, dispatcher = run(
+        ValidateSupportForm(), tracker("Atlantis", active_loop="support_form", role="driver", requested_slot="country")
+    )
+    assert [message["response"] for message in dispatcher.messages] == ["utter_unclear_country"]
+    assert slot_events(events)["unclear_answers"] == 1
+    assert slot_events(events).get("requested_slot", "unset") is not None  # asked again, not stopped
+
+
+def test_after_two_unusable_answers_the_form_stops_asking():
+    events, dispatcher = run(
+        ValidateSupportForm(),
+        tracker("Atlantis", active_loop="support_form", role="driver", requested_slot="country", unclear_answers=1),
+    )
+    assert [message["response"] for message in dispatcher.messages] == ["utter_unclear_giving_up"]
+    assert slot_events(events)["requested_slot"] is None
+    assert slot_events(events)["unclear_answers"] == 0
+
+
+def test_small_talk_is_left_to_the_rules():
+    events, dispatcher = run(
+        ValidateSupportForm(), tracker("thanks", intent="thank", active_loop="support_form", requested_slot="country")
+    )
+    assert dispatcher.messages == []
+    assert "unclear_answers" not in slot_events(events)
+
+
+# -- action_answer_contact -------------------------------------------------------------------------------------
+
+
+def answer(clock: datetime = WEDNESDAY_NOON_UTC, **slots: Any) -> list[str]:
+    _, dispatcher = run(ActionAnswerContact(clock=lambda: clock), tracker("", **slots))
+    return [message["text"] for message in dispatcher.messages]
+
+
+def test_the_german_driver_answer_has_number_link_hours_status_and_case_link():
+    (text,) = answer(country="DE", role="driver")
+    assert "[+49 69 95307383](tel:+496995307383)" in text
+    assert "within Germany: 069 95307383" in text
+    assert "Mon–Fri 08:00–20:00 CET in German, English otherwise" in text
+    assert "Open now, in German." in text
+    assert "Open a driver support case online: https://" in text
+    assert "\n\n" not in text  # one message, one bubble
+
+
+def test_a_closed_business_line_says_when_it_opens():
+    (text,) = answer(SATURDAY_NOON_UTC, country="SE", role="business")
+    assert "+46 20 075 00 44" in text
+    assert "Closed now; opens Monday at 08:00 CET." in text
+    assert "business support case" in text
+
+
+def test_belgium_labels_its_two_numbers_by_language():
+    (text,) = answer(country="BE", role="driver")
+    assert "French: 📞 [+33 1 49 93 90 11]" in text
+    assert "Dutch: 📞 [+31 20 654 5372]" in text
+
+
+def test_an_unlisted_country_gets_no_number_and_a_case_link():
+    (text,) = answer(country="FI", role=None)
+    assert "no dedicated support phone line for Finland" in text
+    assert "tel:" not in text
+    assert "https://" in text
+
+
+def test_australian_business_gets_no_number():
+    (text,) = answer(country="AU", role="business")
+    assert "no phone line for station owners" in text and "tel:" not in text
+
+
+def test_australian_driver_gets_the_domestic_number_with_its_note():
+    (text,) = answer(country="AU", role="driver")
+    assert "1300 300 885" in text and "only be dialled from within Australia" in text
+
+
+def test_be_energised_without_a_country_mentions_the_fee():
+    (text,) = answer(role="be_energised")
+    assert "+43 6452 2120090" in text and "fee applies" in text and "24/7" in text
+
+
+def test_viriciti_without_a_country_gives_both_regions_lines():
+    (text,) = answer(role="viriciti")
+    assert "+31 20 210 3678" in text and "+1 662-667-6325" in text
+    assert "(Europe)" in text and "North America" in text
+
+
+def test_no_role_in_a_listed_country_gives_both_audiences():
+    texts = answer(country="NO")
+    assert len(texts) == 2
+    assert "+47 800 13 947" in texts[0] and "+47 800 25 250" in texts[1]
+
+
+def test_nothing_known_still_gets_a_polite_answer_with_a_case_link():
+    (text,) = answer()
+    assert "Without your country" in text and "https://" in text
+
+
+def test_a_nonsense_language_slot_answers_in_english():
+    (text,) = answer(country="DE", role="driver", language="zz-nonsense")
+    assert "Mon–Fri 08:00–20:00 CET in German" in text

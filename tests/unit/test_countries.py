@@ -1,0 +1,101 @@
+"""Country resolution: names in every language (CLDR), short forms and adjectives, misspellings, cities."""
+
+import pytest
+
+from actions.countries import PlaceKind, country_name, guess_region
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "kind"),
+    [
+        ("Germany", "DE", PlaceKind.COUNTRY),
+        ("the Netherlands", "NL", PlaceKind.ALIAS),
+        ("Deutschland", "DE", PlaceKind.COUNTRY),
+        ("Tyskland", "DE", PlaceKind.COUNTRY),
+        ("Allemagne", "DE", PlaceKind.COUNTRY),
+        ("Niemcy", "DE", PlaceKind.COUNTRY),
+        ("Německo", "DE", PlaceKind.COUNTRY),
+        ("Österreich", "AT", PlaceKind.COUNTRY),
+        ("osterreich", "AT", PlaceKind.COUNTRY),
+        ("UK", "GB", PlaceKind.ALIAS),
+        ("USA", "US", PlaceKind.ALIAS),
+        ("the States", "US", PlaceKind.ALIAS),
+        ("Holland", "NL", PlaceKind.ALIAS),
+        ("German", "DE", PlaceKind.ALIAS),
+        ("Swiss", "CH", PlaceKind.ALIAS),
+        ("germny", "DE", PlaceKind.MISSPELLING),
+        ("Swizerland", "CH", PlaceKind.MISSPELLING),
+        ("Itlay", "IT", PlaceKind.MISSPELLING),
+        ("Belguim", "BE", PlaceKind.MISSPELLING),
+        ("Lyon", "FR", PlaceKind.CITY),
+        ("lyon", "FR", PlaceKind.CITY),
+        ("München", "DE", PlaceKind.CITY),
+        ("Munich", "DE", PlaceKind.CITY),
+        ("Wien", "AT", PlaceKind.CITY),
+        ("Praha", "CZ", PlaceKind.CITY),
+        ("Warszawa", "PL", PlaceKind.CITY),
+        ("Kraków", "PL", PlaceKind.CITY),
+        ("krakow", "PL", PlaceKind.CITY),
+        ("Lisboa", "PT", PlaceKind.CITY),
+        ("København", "DK", PlaceKind.CITY),
+        ("Gothenburg", "SE", PlaceKind.CITY),
+        ("Göteborg", "SE", PlaceKind.CITY),
+        ("Bergen", "NO", PlaceKind.CITY),  # also in the Netherlands and Belgium: the largest wins
+        ("Saint-Étienne", "FR", PlaceKind.CITY),
+        ("saint etienne", "FR", PlaceKind.CITY),
+        ("Texas", "US", PlaceKind.REGION),
+        ("Toronto", "CA", PlaceKind.CITY),
+        ("Helsinki", "FI", PlaceKind.CITY),
+        ("Tokyo", "JP", PlaceKind.CITY),
+    ],
+)
+def test_resolve(countries, text, country, kind):
+    place = countries.resolve(text)
+    assert place is not None, text
+    assert (place.country, place.kind) == (country, kind)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "ok", "13", "hello", "I am a driver", "help us", "🙂🙂", "<b>x</b>"])
+def test_nothing_that_is_not_a_place(countries, text):
+    assert countries.resolve(text) is None
+
+
+@pytest.mark.parametrize(
+    ("message", "country"),
+    [
+        ("my charging session won't start, I'm in Lyon", "FR"),
+        ("I own stations in Sweden, who do I call?", "SE"),
+        ("I'm a driver in Germany and my session won't start", "DE"),
+        ("we have chargers in the UK", "GB"),
+        ("which number for the USA", "US"),
+        ("Best regards, from Munich", "DE"),  # "Best" is a Dutch town, but not at the start of a sentence
+        ("I live in New York", "US"),  # "New York" is one name, matched as a phrase before "York"
+    ],
+)
+def test_find_in_a_message(countries, message, country):
+    place = countries.find(message)
+    assert place is not None and place.country == country
+
+
+@pytest.mark.parametrize(
+    "message", ["help us please", "Nice to meet you", "my session won't start", "I'm fleet manager", "ok"]
+)
+def test_find_ignores_words_that_only_look_like_places(countries, message):
+    assert countries.find(message) is None
+
+
+def test_lowercase_cities_are_found_only_when_the_bot_asked_where(countries):
+    assert countries.find("im in bergen") is None
+    assert countries.find("im in bergen", cities_anywhere=True).country == "NO"
+
+
+def test_country_names_are_localised():
+    assert country_name("DE", "en") == "Germany"
+    assert country_name("DE", "nb") == "Tyskland"
+    assert country_name("DE", "fr") == "Allemagne"
+
+
+def test_region_guess_for_countries_not_in_the_directory():
+    assert guess_region("FI") == "europe"
+    assert guess_region("JP") is None
+    assert guess_region(None) is None

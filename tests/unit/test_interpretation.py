@@ -1,0 +1,38 @@
+"""What a message says about country and role, combining NLU output with the resolvers."""
+
+from actions.directory import Audience
+from actions.interpretation import required_slots, understand
+
+
+def test_entities_first():
+    found = understand("in Bergen", entities=[{"entity": "location", "value": "Bergen"}])
+    assert found.country == "NO"
+
+
+def test_text_when_the_nlu_found_no_entity():
+    found = understand("I own stations in Sweden, who do I call?", intent="request_contact")
+    assert (found.country, found.role) == ("SE", Audience.BUSINESS)
+
+
+def test_the_role_of_a_problem_is_a_guess():
+    found = understand("it won't start", intent="driver_issue")
+    assert (found.role, found.role_is_guess) == (Audience.DRIVER, True)
+    found = understand("I'm an installer", intent="driver_issue")
+    assert (found.role, found.role_is_guess) == (Audience.BUSINESS, False)
+
+
+def test_a_misspelt_answer_to_the_country_question():
+    assert understand("germny", asked_slot="country").country == "DE"
+    assert understand("germny").country is None
+
+
+def test_small_talk_is_not_an_answer():
+    assert understand("okay", intent="affirm", asked_slot="country").country is None
+
+
+def test_required_slots(directory):
+    assert required_slots(None, None, directory) == ["role", "country"]
+    assert required_slots("be_energised", None, directory) == ["role"]
+    assert required_slots("viriciti", "DE", directory) == ["role"]
+    assert required_slots(None, "JP", directory) == ["country"]
+    assert required_slots("driver", "DE", directory) == ["role", "country"]

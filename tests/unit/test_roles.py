@@ -1,0 +1,39 @@
+"""Role resolution from the vocabulary."""
+
+import pytest
+
+from actions.directory import Audience
+
+
+@pytest.mark.parametrize(
+    ("text", "audience"),
+    [
+        ("I'm a driver", Audience.DRIVER),
+        ("EV driver here", Audience.DRIVER),
+        ("my Home Flex won't charge", Audience.DRIVER),
+        ("problem with my ChargePoint account", Audience.DRIVER),
+        ("I own stations in Sweden", Audience.BUSINESS),
+        ("installer", Audience.BUSINESS),
+        ("I'm installing a charger for a client", Audience.BUSINESS),
+        ("we're a site host", Audience.BUSINESS),
+        ("fleet manager", Audience.BUSINESS),
+        ("I'd like to talk to sales", Audience.BUSINESS),
+        ("partner", Audience.BUSINESS),
+        ("be.ENERGISED customer", Audience.BE_ENERGISED),
+        ("be energised", Audience.BE_ENERGISED),
+        ("ViriCiti dashboard is empty", Audience.VIRICITI),
+        ("ChargePoint Telematics", Audience.VIRICITI),
+        ("former ViriCiti customer, my station is down", Audience.VIRICITI),  # a group wins over business
+        ("business", Audience.BUSINESS),  # the role buttons' payload values
+        ("be_energised", Audience.BE_ENERGISED),
+    ],
+)
+def test_find(roles, text, audience):
+    assert roles.find(text) is audience
+
+
+@pytest.mark.parametrize(
+    "text", ["hello", "", "Germany", "who do I call?", "my station is offline, drivers can't charge"]
+)
+def test_no_role_or_an_ambiguous_one(roles, text):
+    assert roles.find(text) is None
