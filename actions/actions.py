@@ -7,12 +7,13 @@ thing decided here is Rasa plumbing (which events to return) and the moment "now
 from __future__ import annotations
 
 import logging
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -34,6 +35,16 @@ def _latest(tracker: Tracker) -> tuple[str, list[dict[str, Any]], str | None]:
     return message.get("text") or "", message.get("entities") or [], intent
 
 
+def _told_country_or_role(tracker: Tracker) -> bool:
+    """Whether the latest message set the country or the role (the slot mapping runs right after it)."""
+    after_message = []
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            break
+        after_message.append(event)
+    return any(event.get("event") == "slot" and event.get("name") in ("country", "role") for event in after_message)
+
+
 class ActionResolveSlots(Action):
     """Fills `country` and `role` from every message (the slots' custom mapping), corrections included."""
 
@@ -50,6 +61,53 @@ class ActionResolveSlots(Action):
         if found.role and found.role.value != current_role and not (found.role_is_guess and current_role):
             events.append(SlotSet("role", found.role.value))
         return events
+
+
+class _ReplyOrGoOn(Action, ABC):
+    """Small talk, or a message the NLU could not place, that may still say where or who the person is.
+
+    "Hi, I'm in Norway" is a greeting that answers a question: it gets a short greeting and the form goes on, so
+    nothing the person said is lost. Without such news it gets its usual reply. Abstract: rasa-sdk registers
+    only the concrete subclasses.
+    """
+
+    #: Sent when the message told nothing new.
+    reply: str
+    #: Sent before the form takes over, if anything.
+    reply_before_going_on: str | None = None
+
+    @abstractmethod
+    def name(self) -> str: ...
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if _told_country_or_role(tracker):
+            if self.reply_before_going_on:
+                dispatcher.utter_message(response=self.reply_before_going_on)
+            return [FollowupAction("support_form")]
+        dispatcher.utter_message(response=self.reply)
+        return []
+
+
+class ActionGreet(_ReplyOrGoOn):
+    reply = "utter_greet"
+    reply_before_going_on = "utter_greet_short"
+
+    def name(self) -> str:
+        return "action_greet"
+
+
+class ActionFallback(_ReplyOrGoOn):
+    reply = "utter_default"
+
+    def name(self) -> str:
+        return "action_fallback"
+
+
+class ActionOutOfScope(_ReplyOrGoOn):
+    reply = "utter_out_of_scope"
+
+    def name(self) -> str:
+        return "action_out_of_scope"
 
 
 class ValidateSupportForm(FormValidationAction):

@@ -87,7 +87,11 @@ class CountryResolver:
         return self._misspelt(text)
 
     def find(self, message: str, *, cities_anywhere: bool = False) -> Place | None:
-        """The first place named in a message, longest names first; None if there is none."""
+        """The first place named in a message, longest names first; None if there is none.
+
+        A capitalised word inside the sentence that is close to a country name counts too ("in Frnace"): the
+        capital says it is a name, which keeps "chain" from becoming China.
+        """
         tokens = words(message)
         best: tuple[int, int, Place] | None = None  # (start, -length, place): earliest, then longest
         for start, end in phrases(tokens):
@@ -96,7 +100,10 @@ class CountryResolver:
                 rank = (start, -(end - start))
                 if best is None or rank < best[:2]:
                     best = (*rank, place)
-        return best[2] if best else None
+        if best:
+            return best[2]
+        names = (token for index, token in enumerate(tokens) if index and token[:1].isupper())
+        return next(filter(None, map(self._misspelt, names)), None)
 
     def _lookup(self, tokens: list[str], *, cities_anywhere: bool, sentence_start: bool) -> Place | None:
         text = " ".join(tokens)

@@ -40,12 +40,25 @@ class RoleResolver:
         return found.pop() if len(found) == 1 else None
 
 
+#: In a vocabulary term, "..." stands for up to three words: "own ... station*" matches "own a few charging stations".
+_GAP = r"(?:\w+ ){0,3}"
+
+
+def _term(term: str) -> str:
+    """One vocabulary term as a regular expression over folded text: "*" ends a prefix, "..." is a short gap."""
+    parts = []
+    for word in term.split():
+        if word == "...":
+            parts.append(_GAP)
+        elif word.endswith("*"):
+            parts.append(re.escape(fold(word[:-1])) + r"\w* ")
+        else:
+            parts.append(re.escape(fold(word)) + " ")
+    return "".join(parts).rstrip()
+
+
 def _pattern(terms: list[str]) -> re.Pattern:
-    alternatives = sorted(
-        (re.escape(fold(term[:-1])) + r"\w*" if term.endswith("*") else re.escape(fold(term)) for term in terms),
-        key=len,
-        reverse=True,
-    )
+    alternatives = sorted(map(_term, terms), key=len, reverse=True)
     return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b")
 
 

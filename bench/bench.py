@@ -1,0 +1,130 @@
+"""`make bench`: training time, model size, NLU scores, start-up time, memory, and REST latency of the real bot.
+
+Every number is measured on this machine when the command runs; nothing is asserted (targets belong in the
+notes and in a person's judgement, not in timed tests). Bounded: it trains once, cross-validates with 3 folds,
+and sends a fixed number of messages to loopback only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e.bot_process import MODEL, start_bot  # noqa: E402
+
+RASA_DATA = ["--config", "bot/config.yml", "--domain", "bot/domain", "--data", "data/nlu", "bot/data"]
+
+#: Conversations of the kind people have: each ends with a number.
+CONVERSATIONS = [
+    ["I'm a driver in Germany and my session won't start"],
+    ["my charging session won't start, I'm in Lyon"],
+    ["I own stations in Sweden, who do I call?"],
+    ["hi", "who do I call?", '/inform{"role":"business"}', "Belgium"],
+    ["I need the installer line", "Norway"],
+    ["be.ENERGISED customer support number"],
+    ["my app won't log me in", "Madrid"],
+    ["talk to a human", '/inform{"role":"driver"}', "Italy"],
+]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def measure_training() -> dict:
+    with tempfile.TemporaryDirectory() as out:
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "rasa", "train", *RASA_DATA, "--out", out, "--force", "--fixed-model-name", "m"],
+            cwd=ROOT, check=True, capture_output=True,
+        )  # fmt: skip
+        seconds = time.perf_counter() - started
+        size = (Path(out) / "m.tar.gz").stat().st_size
+    return {"training_seconds": round(seconds, 1), "model_mb": round(size / 2**20, 1)}
+
+
+def measure_nlu(folds: int) -> dict:
+    with tempfile.TemporaryDirectory() as out:
+        subprocess.run(
+            [sys.executable, "-m", "rasa", "test", "nlu", "--nlu", "data/nlu", "--config", "bot/config.yml",
+             "--cross-validation", "--folds", str(folds), "--out", out],
+            cwd=ROOT, check=True, capture_output=True,
+        )  # fmt: skip
+        intents = json.loads((Path(out) / "intent_report.json").read_text())
+        entities_path = Path(out) / "DIETClassifier_report.json"
+        entities = json.loads(entities_path.read_text()) if entities_path.exists() else {}
+    scores = {"intent_f1": round(intents["weighted avg"]["f1-score"], 3)}
+    for entity in ("location", "role"):
+        if entity in entities:
+            scores[f"{entity}_f1"] = round(entities[entity]["f1-score"], 3)
+    return scores
+
+
+def measure_serving(rounds: int) -> dict:
+    with tempfile.TemporaryDirectory() as workdir:
+        started = time.perf_counter()
+        bot = start_bot(Path(workdir))
+        startup = time.perf_counter() - started
+        try:
+            bot.say("warm-up", "hello")
+            latencies = []
+            for _ in range(rounds):
+                for conversation in CONVERSATIONS:
+                    sender = uuid.uuid4().hex
+                    for message in conversation:
+                        began = time.perf_counter()
+                        bot.say(sender, message)
+                        latencies.append((time.perf_counter() - began) * 1000)
+            memory = {name: round(rss_mb(p.pid), 0) for name, p in zip(("actions", "rasa"), bot.processes, strict=True)}
+        finally:
+            bot.stop()
+    return {
+        "startup_seconds": round(startup, 1),
+        "messages": len(latencies),
+        "rest_p50_ms": round(statistics.median(latencies), 1),
+        "rest_p95_ms": round(percentile(latencies, 0.95), 1),
+        "rest_max_ms": round(max(latencies), 1),
+        "rss_mb": memory,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=10, help="times each sample conversation is sent")
+    parser.add_argument("--folds", type=int, default=3, help="cross-validation folds for the NLU scores")
+    parser.add_argument("--skip-training", action="store_true")
+    parser.add_argument("--skip-nlu", action="store_true")
+    args = parser.parse_args()
+    if not MODEL.exists():
+        sys.exit("no trained model: run `make train` first")
+    results: dict = {}
+    if not args.skip_training:
+        results.update(measure_training())
+    if not args.skip_nlu:
+        results.update(measure_nlu(args.folds))
+    results.update(measure_serving(args.rounds))
+    width = max(map(len, results))
+    for name, value in results.items():
+        print(f"{name:<{width}}  {value}")
+
+
+if __name__ == "__main__":
+    main()
