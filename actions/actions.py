@@ -6,9 +6,9 @@ thing decided here is Rasa plumbing (which events to return) and the moment "now
 
 from __future__ import annotations
 
-import logging
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -23,16 +23,27 @@ from .interpretation import CONVERSATIONAL_INTENTS, required_slots, understand
 from .render import AnswerRenderer
 from .texts import Texts
 
-logger = logging.getLogger(__name__)
-
 #: After this many answers the bot could not use, it stops asking and says what it can.
 MAX_UNCLEAR_ANSWERS = 2
 
 
-def _latest(tracker: Tracker) -> tuple[str, list[dict[str, Any]], str | None]:
+@dataclass(frozen=True)
+class _Message:
+    text: str
+    entities: list[dict[str, Any]]
+    intent: str | None
+    confidence: float
+
+
+def _latest(tracker: Tracker) -> _Message:
     message = tracker.latest_message or {}
-    intent = (message.get("intent") or {}).get("name")
-    return message.get("text") or "", message.get("entities") or [], intent
+    intent = message.get("intent") or {}
+    return _Message(
+        text=message.get("text") or "",
+        entities=message.get("entities") or [],
+        intent=intent.get("name"),
+        confidence=float(intent.get("confidence") or 0.0),
+    )
 
 
 def _told_country_or_role(tracker: Tracker) -> bool:
@@ -52,8 +63,14 @@ class ActionResolveSlots(Action):
         return "action_resolve_slots"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        text, entities, intent = _latest(tracker)
-        found = understand(text, entities, intent, asked_slot=tracker.get_slot("requested_slot"))
+        message = _latest(tracker)
+        found = understand(
+            message.text,
+            message.entities,
+            message.intent,
+            asked_slot=tracker.get_slot("requested_slot"),
+            intent_confidence=message.confidence,
+        )
         events: list[EventType] = []
         if found.country and found.country != tracker.get_slot("country"):
             events.append(SlotSet("country", found.country))
@@ -124,10 +141,8 @@ class ValidateSupportForm(FormValidationAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         events = await super().run(dispatcher, tracker, domain)
         asked = tracker.get_slot("requested_slot")
-        _, _, intent = _latest(tracker)
-        # `tracker` now holds this turn's values: an asked slot still empty means the answer was not usable.
-        if not asked or tracker.get_slot(asked) is not None or intent in CONVERSATIONAL_INTENTS:
-            return events  # small talk is left to the rules, which answer it and come back to the question
+        if not asked or _told_country_or_role(tracker) or _latest(tracker).intent in CONVERSATIONAL_INTENTS:
+            return events  # answered (perhaps another question), or small talk, which the rules answer
         unclear = int(tracker.get_slot("unclear_answers") or 0) + 1
         if unclear >= MAX_UNCLEAR_ANSWERS:
             dispatcher.utter_message(response="utter_unclear_giving_up")

@@ -20,6 +20,9 @@ CONVERSATIONAL_INTENTS = frozenset({"greet", "goodbye", "thank", "affirm", "deny
 #: Intents that say who the person is when no role word does: a failed session is a driver's problem.
 ROLE_OF_INTENT = {"driver_issue": Audience.DRIVER, "business_issue": Audience.BUSINESS}
 
+#: A role is guessed from the kind of problem only when the NLU is this sure of it: junk gets an intent too.
+ROLE_GUESS_MIN_CONFIDENCE = 0.7
+
 #: The longest whole message taken as the answer to "which country?" ("in the south of france" is 5 words).
 _ANSWER_MAX_WORDS = 6
 
@@ -37,6 +40,7 @@ def understand(
     entities: Iterable[Mapping[str, Any]] = (),
     intent: str | None = None,
     asked_slot: str | None = None,
+    intent_confidence: float = 1.0,
     countries: CountryResolver | None = None,
     roles: RoleResolver | None = None,
 ) -> Understanding:
@@ -47,7 +51,8 @@ def understand(
     entities = list(entities)
     answering = intent not in CONVERSATIONAL_INTENTS
     stated_role = _stated_role(text, entities, roles)
-    guessed_role = None if stated_role else ROLE_OF_INTENT.get(intent or "")
+    sure = intent_confidence >= ROLE_GUESS_MIN_CONFIDENCE
+    guessed_role = None if stated_role or not sure else ROLE_OF_INTENT.get(intent or "")
     return Understanding(
         country=_country(text, entities, countries, answering_country=answering and asked_slot == "country"),
         role=stated_role or guessed_role,

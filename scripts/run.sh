@@ -1,31 +1,39 @@
 #!/usr/bin/env bash
 # Starts the whole bot on this machine: the action server, then the Rasa server with the REST channel.
-# Ctrl-C stops both. Ports: RASA_PORT (5005), ACTIONS_PORT (5055).
+# Ctrl-C stops both; if either stops by itself, the other is stopped too. Ports: RASA_PORT, ACTIONS_PORT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RASA_PORT=${RASA_PORT:-5005}
 ACTIONS_PORT=${ACTIONS_PORT:-5055}
+export SANIC_HOST=127.0.0.1  # the action server's webhook has no authentication: loopback only
 mkdir -p run
 
 pids=()
 stop() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap stop EXIT INT TERM
 
-# Loopback only: the action server's webhook has no authentication of its own.
-.venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" --auto-reload false &
+.venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" &
 pids+=($!)
 .venv/bin/rasa run --model models/chargepoint.tar.gz --endpoints bot/endpoints.yml \
-  --credentials bot/credentials.yml --port "$RASA_PORT" &
+  --credentials bot/credentials.yml --interface 127.0.0.1 --port "$RASA_PORT" &
 pids+=($!)
 
-for _ in $(seq 120); do
-  if curl -sf "http://127.0.0.1:$RASA_PORT/" >/dev/null; then
-    echo
-    echo "The bot is up. Talk to it over REST:"
-    echo "  curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{\"sender\": \"me\", \"message\": \"I am a driver in Germany\"}'"
+ready() { curl -sf "http://127.0.0.1:$ACTIONS_PORT/health" >/dev/null && curl -sf "http://127.0.0.1:$RASA_PORT/" >/dev/null; }
+for _ in $(seq 180); do
+  if ready; then
+    cat <<MSG
+
+The bot is up: Rasa on http://127.0.0.1:$RASA_PORT, actions on http://127.0.0.1:$ACTIONS_PORT. Talk to it:
+  curl -s 127.0.0.1:$RASA_PORT/webhooks/rest/webhook -d '{"sender": "me", "message": "I am a driver in Germany"}'
+Ctrl-C stops it.
+MSG
     break
   fi
+  for pid in "${pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null || { echo "A server stopped while starting; see the messages above." >&2; exit 1; }
+  done
   sleep 1
 done
 wait -n "${pids[@]}"
+echo "A server stopped; stopping the other." >&2

@@ -65,7 +65,15 @@ def load_directory(path: str | Path = DEFAULT_PATH) -> Directory:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise DirectoryError([Problem(str(path), None, "", f"cannot be read: {error}")]) from error
-    return parse_directory(text, source_name=str(path))
+    return parse_directory(text, source_name=_display_name(path))
+
+
+def _display_name(path: Path) -> str:
+    """The path as an editor would type it: relative to the working directory when it is below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def parse_directory(text: str, source_name: str = "<directory>") -> Directory:

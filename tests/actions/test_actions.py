@@ -31,16 +31,23 @@ def tracker(
     intent: str = "inform",
     entities: list[dict] | None = None,
     active_loop: str | None = None,
+    set_this_turn: dict[str, Any] | None = None,
+    confidence: float = 0.9,
     **slots: Any,
 ) -> Tracker:
+    """The tracker as Rasa sends it; `set_this_turn` are slots the slot mapping set after the message."""
     all_slots = dict.fromkeys(domain()["slots"])
     all_slots.update({"language": "en", "unclear_answers": 0, "requested_slot": None})
     all_slots.update(slots)
+    all_slots.update(set_this_turn or {})
+    latest_message = {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": entities or []}
+    events = [{"event": "user", "text": text, "parse_data": latest_message}]
+    events += [{"event": "slot", "name": name, "value": value} for name, value in (set_this_turn or {}).items()]
     return Tracker(
         sender_id="test",
         slots=all_slots,
-        latest_message={"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities or []},
-        events=[],
+        latest_message=latest_message,
+        events=events,
         paused=False,
         followup_action=None,
         active_loop={"name": active_loop} if active_loop else {},
@@ -148,6 +155,21 @@ def test_after_two_unusable_answers_the_form_stops_asking():
     assert [message["response"] for message in dispatcher.messages] == ["utter_unclear_giving_up"]
     assert slot_events(events)["requested_slot"] is None
     assert slot_events(events)["unclear_answers"] == 0
+
+
+def test_answering_another_question_than_the_one_asked_is_not_unclear():
+    """Asked who they are, the person says "Japan": no line there, so no role is needed and the form is done."""
+    events, dispatcher = run(
+        ValidateSupportForm(),
+        tracker("Japan", active_loop="support_form", requested_slot="role", set_this_turn={"country": "JP"}),
+    )
+    assert dispatcher.messages == []
+    assert slot_events(events)["requested_slot"] is None
+
+
+def test_a_role_is_not_guessed_from_an_unsure_intent():
+    junk = tracker("<script>alert(1)</script>", intent="business_issue", confidence=0.5)
+    assert slot_events(run(ActionResolveSlots(), junk)[0]) == {}
 
 
 def test_small_talk_is_left_to_the_rules():
