@@ -18,8 +18,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from .countries import guess_region
-from .directory import Audience, default_directory
-from .interpretation import CONVERSATIONAL_INTENTS, required_slots, understand
+from .directory import Answer, Audience, default_directory
+from .directory.model import lines_in_language
+from .interpretation import CONVERSATIONAL_INTENTS, language_entities, required_slots, understand
+from .language import choose_language, language_named
 from .render import AnswerRenderer
 from .texts import Texts
 
@@ -33,6 +35,7 @@ class _Message:
     entities: list[dict[str, Any]]
     intent: str | None
     confidence: float
+    metadata: dict[str, Any]
 
 
 def _latest(tracker: Tracker) -> _Message:
@@ -43,7 +46,21 @@ def _latest(tracker: Tracker) -> _Message:
         entities=message.get("entities") or [],
         intent=intent.get("name"),
         confidence=float(intent.get("confidence") or 0.0),
+        metadata=message.get("metadata") if isinstance(message.get("metadata"), dict) else {},
     )
+
+
+def _asked_language(message: _Message) -> str | None:
+    """The language the person asks the bot to use ("in English please"); not one they ask a line for."""
+    if message.intent != "switch_language":
+        return None
+    names = language_entities(message.entities) or [message.text]
+    return next(filter(None, map(language_named, names)), None)
+
+
+def _has_spoken(tracker: Tracker) -> bool:
+    """Whether the bot has already said something in this conversation (so it has a language to keep)."""
+    return any(event.get("event") == "bot" for event in tracker.events)
 
 
 def _told_country_or_role(tracker: Tracker) -> bool:
@@ -77,6 +94,15 @@ class ActionResolveSlots(Action):
         current_role = tracker.get_slot("role")
         if found.role and found.role.value != current_role and not (found.role_is_guess and current_role):
             events.append(SlotSet("role", found.role.value))
+        language = choose_language(
+            found.prose,
+            tracker.get_slot("language") if _has_spoken(tracker) else None,
+            asked_for=_asked_language(message),
+            browser_language=message.metadata.get("language"),
+            country=found.country or tracker.get_slot("country"),
+        ).language
+        if language != tracker.get_slot("language"):
+            events.append(SlotSet("language", language))
         return events
 
 
@@ -151,6 +177,21 @@ class ValidateSupportForm(FormValidationAction):
         return [*events, SlotSet("unclear_answers", unclear)]
 
 
+def choose_lines(answer: Answer, reply_language: str | None, asked_language: str | None) -> tuple[Answer, str | None]:
+    """Where a country has a line per language (Belgium), the person's; all of them when none fits.
+
+    Returns the answer and, when the person asked for a language no line serves, that language.
+    """
+    if asked_language:
+        chosen = lines_in_language(answer.lines, asked_language, staffed_only=False)
+        return (answer.with_lines(chosen), None) if chosen else (answer, asked_language)
+    if len(answer.lines) > 1 and not answer.audience.is_special_group and reply_language:
+        chosen = lines_in_language(answer.lines, reply_language, staffed_only=True)
+        if chosen:
+            return answer.with_lines(chosen), None
+    return answer, None
+
+
 class ActionAnswerContact(Action):
     """The answer: the right line(s) with hours, whether they are open now, and where to open a case."""
 
@@ -170,7 +211,12 @@ class ActionAnswerContact(Action):
         audiences = [audience] if audience else [Audience.DRIVER]
         if audience is None and directory.is_listed(country):
             audiences.append(Audience.BUSINESS)
+        message = _latest(tracker)
+        asked_language = None
+        if message.intent == "ask_line_language":
+            asked_language = next(filter(None, map(language_named, language_entities(message.entities))), None)
         for each in audiences:
             answer = directory.answer(country, each, region_guess=guess_region(country))
-            dispatcher.utter_message(text=renderer.answer(answer, now))
+            answer, missing_language = choose_lines(answer, tracker.get_slot("language"), asked_language)
+            dispatcher.utter_message(text=renderer.answer(answer, now, missing_language=missing_language))
         return [SlotSet("unclear_answers", 0)]

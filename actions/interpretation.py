@@ -10,12 +10,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .countries import CountryResolver, default_resolver
+from .countries import CountryResolver, Place, default_resolver
 from .directory import Audience, Directory
 from .roles import RoleResolver, default_role_resolver
 
 #: Intents that answer no question: while the bot waits for a country, "ok" or "thanks" is not a place.
 CONVERSATIONAL_INTENTS = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge"})
+
+#: Intents about the language of the conversation or of a line: their language names are not places.
+LANGUAGE_INTENTS = frozenset({"switch_language", "ask_line_language"})
 
 #: Intents that say who the person is when no role word does: a failed session is a driver's problem.
 ROLE_OF_INTENT = {"driver_issue": Audience.DRIVER, "business_issue": Audience.BUSINESS}
@@ -33,6 +36,8 @@ class Understanding:
     role: Audience | None = None
     #: The role was guessed from the kind of problem, not stated: it must not overwrite a stated one.
     role_is_guess: bool = False
+    #: The message without its names of places, roles and languages: what is left tells its language.
+    prose: str = ""
 
 
 def understand(
@@ -47,32 +52,58 @@ def understand(
     """The country and role that this message states, each None when it states none."""
     countries = countries or default_resolver()
     roles = roles or default_role_resolver()
-    text = text or ""
     entities = list(entities)
+    # "in German, please" names a language, not a country: when the message is about languages, those words are
+    # not searched for places or roles. Elsewhere "I'm German" is a place, whatever the NLU tagged it as.
+    text = text or ""
+    if intent in LANGUAGE_INTENTS:
+        text = _blank_entities(text, entities, ("language",))
     answering = intent not in CONVERSATIONAL_INTENTS
     stated_role = _stated_role(text, entities, roles)
     sure = intent_confidence >= ROLE_GUESS_MIN_CONFIDENCE
     guessed_role = None if stated_role or not sure else ROLE_OF_INTENT.get(intent or "")
+    place = _place(text, entities, countries, answering_country=answering and asked_slot == "country")
+    prose = _blank_entities(text, entities, ("location", "role"))
+    if place is not None:
+        prose = prose.replace(place.text, " ")
     return Understanding(
-        country=_country(text, entities, countries, answering_country=answering and asked_slot == "country"),
+        country=place.country if place else None,
         role=stated_role or guessed_role,
         role_is_guess=guessed_role is not None,
+        prose=prose,
     )
+
+
+def _blank_entities(text: str, entities: list[Mapping[str, Any]], names: tuple[str, ...]) -> str:
+    """`text` with the spans of the named entities replaced by spaces (so other offsets stay valid)."""
+    spans = [
+        (entity["start"], entity["end"])
+        for entity in entities
+        if entity.get("entity") in names and isinstance(entity.get("start"), int) and isinstance(entity.get("end"), int)
+    ]
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
+def language_entities(entities: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The languages a message names, as the NLU found them ("English", "po polsku")."""
+    return _values(list(entities), "language")
 
 
 def _values(entities: list[Mapping[str, Any]], name: str) -> list[str]:
     return [str(entity.get("value")) for entity in entities if entity.get("entity") == name and entity.get("value")]
 
 
-def _country(text: str, entities: list, resolver: CountryResolver, *, answering_country: bool) -> str | None:
+def _place(text: str, entities: list, resolver: CountryResolver, *, answering_country: bool) -> Place | None:
     for value in _values(entities, "location"):
         place = resolver.resolve(value)
         if place is not None:
-            return place.country
+            return place
     place = resolver.find(text, cities_anywhere=answering_country)
     if place is None and answering_country and len(text.split()) <= _ANSWER_MAX_WORDS:
         place = resolver.resolve(text)  # a misspelt answer: "germny"
-    return place.country if place else None
+    return place
 
 
 def _stated_role(text: str, entities: list, resolver: RoleResolver) -> Audience | None:

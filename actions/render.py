@@ -140,9 +140,13 @@ class AnswerRenderer:
             rows.append(self.texts(f"utter_fragment_note_{note}", country=self.country(line.country)))
         return rows
 
-    def answer(self, answer: Answer, at: datetime) -> str:
+    def answer(self, answer: Answer, at: datetime, missing_language: str | None = None) -> str:
         """The whole reply: each line with its hours and status, then where to open a case."""
         blocks = []
+        if missing_language and answer.lines:
+            blocks.append(
+                self.texts("utter_fragment_no_line_in_language", language=self.language_names([missing_language]))
+            )
         if not answer.lines:
             blocks.append(self._no_line(answer))
         headed_by_group = answer.audience.is_special_group

@@ -1,4 +1,4 @@
-"""`make bench`: training time, model size, NLU scores, start-up time, memory, and REST latency of the real bot.
+"""`make bench`: training time, model size, start-up time, memory, REST latency, and NLU scores per language.
 
 Every number is measured on this machine when the command runs; nothing is asserted (targets belong in the
 notes and in a person's judgement, not in timed tests). Bounded: it trains once, cross-validates with 3 folds,
@@ -8,7 +8,6 @@ and sends a fixed number of messages to loopback only.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.nlu_eval import evaluate, print_table  # noqa: E402
 from tests.e2e.bot_process import MODEL, start_bot  # noqa: E402
 
 RASA_DATA = ["--config", "bot/config.yml", "--domain", "bot/domain", "--data", "data/nlu", "bot/data"]
@@ -59,23 +59,6 @@ def measure_training() -> dict:
         seconds = time.perf_counter() - started
         size = (Path(out) / "m.tar.gz").stat().st_size
     return {"training_seconds": round(seconds, 1), "model_mb": round(size / 2**20, 1)}
-
-
-def measure_nlu(folds: int) -> dict:
-    with tempfile.TemporaryDirectory() as out:
-        subprocess.run(
-            [sys.executable, "-m", "rasa", "test", "nlu", "--nlu", "data/nlu", "--config", "bot/config.yml",
-             "--cross-validation", "--folds", str(folds), "--out", out],
-            cwd=ROOT, check=True, capture_output=True,
-        )  # fmt: skip
-        intents = json.loads((Path(out) / "intent_report.json").read_text())
-        entities_path = Path(out) / "DIETClassifier_report.json"
-        entities = json.loads(entities_path.read_text()) if entities_path.exists() else {}
-    scores = {"intent_f1": round(intents["weighted avg"]["f1-score"], 3)}
-    for entity in ("location", "role"):
-        if entity in entities:
-            scores[f"{entity}_f1"] = round(entities[entity]["f1-score"], 3)
-    return scores
 
 
 def measure_serving(rounds: int) -> dict:
@@ -118,12 +101,13 @@ def main() -> None:
     results: dict = {}
     if not args.skip_training:
         results.update(measure_training())
-    if not args.skip_nlu:
-        results.update(measure_nlu(args.folds))
     results.update(measure_serving(args.rounds))
     width = max(map(len, results))
     for name, value in results.items():
         print(f"{name:<{width}}  {value}")
+    if not args.skip_nlu:
+        print(f"\nNLU, {args.folds}-fold cross-validation of the multilingual model, per language:")
+        print_table(evaluate(args.folds))
 
 
 if __name__ == "__main__":

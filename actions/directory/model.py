@@ -7,7 +7,7 @@ query is a dictionary lookup. This package does not import Rasa: the bot's actio
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import Enum
 from types import MappingProxyType
@@ -84,6 +84,15 @@ class Line:
             return self.national
         return self.international
 
+    @property
+    def main_languages(self) -> frozenset[str]:
+        """The languages the line is staffed for (not the ones it falls back to out of hours)."""
+        return frozenset(self.hours.languages).union(*(window.languages for window in self.hours.windows))
+
+    @property
+    def all_languages(self) -> frozenset[str]:
+        return self.main_languages | frozenset(self.hours.outside_windows)
+
     def is_open(self, at: datetime) -> bool:
         return self.hours.is_open(at)
 
@@ -122,6 +131,14 @@ class Answer:
     listed: bool
     #: For a special group: which region each line serves (its title depends on it).
     line_regions: Mapping[str, str] = field(default_factory=dict)
+
+    def with_lines(self, lines: tuple[Line, ...]) -> Answer:
+        return replace(self, lines=lines)
+
+
+def lines_in_language(lines: tuple[Line, ...], language: str, *, staffed_only: bool) -> tuple[Line, ...]:
+    """The lines that serve `language` (staffed for it, or at any hour), in their order; () if none does."""
+    return tuple(line for line in lines if language in (line.main_languages if staffed_only else line.all_languages))
 
 
 #: The region whose case links serve countries that are not on the page and outside Europe.

@@ -194,7 +194,7 @@ def test_the_german_driver_answer_has_number_link_hours_status_and_case_link():
     assert "within Germany: 069 95307383" in text
     assert "Mon–Fri 08:00–20:00 CET in German, English otherwise" in text
     assert "Open now, in German." in text
-    assert "Open a driver support case online: https://" in text
+    assert "Open a driver support case online, at any time: https://" in text
     assert "\n\n" not in text  # one message, one bubble
 
 

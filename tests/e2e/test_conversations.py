@@ -16,9 +16,16 @@ import pytest
 import yaml
 
 from actions.directory import default_directory
+from actions.language import detect
 
 CASES_DIR = Path(__file__).resolve().parent / "conversations"
 NUMBER_LIKE = re.compile(r"\+?\d[\d \-()]{5,}\d")
+NOT_PROSE = re.compile(r"https?://\S+|\(tel:[^)]*\)|[\d+():–\-]+|[^\w\s.,;!?']")
+
+
+def reply_language(text: str) -> str | None:
+    """The language of the bot's reply, judged on its words alone (no numbers, links or emoji)."""
+    return detect(NOT_PROSE.sub(" ", text))
 
 
 def load_cases() -> list[dict]:
@@ -78,6 +85,10 @@ def test_conversation(bot, case):
     last_text = "\n".join(reply.get("text") or "" for reply in replies)
     assert replies, f"no reply to the last message\n{shown}"
     assert numbers_in(last_text) == same_number_ids(set(case["lines"])), shown
+    language = reply_language(last_text)
+    assert language in (case["language"], None), f"reply in {language}, expected {case['language']}\n{shown}"
+    if len(NOT_PROSE.sub(" ", last_text).split()) >= 8:
+        assert language == case["language"], f"reply language not recognisable\n{shown}"
     for expected in case.get("last_reply_contains", []):
         assert expected.lower() in last_text.lower(), shown
     if "buttons" in case:

@@ -36,3 +36,11 @@ def test_required_slots(directory):
     assert required_slots("viriciti", "DE", directory) == ["role"]
     assert required_slots(None, "JP", directory) == ["country"]
     assert required_slots("driver", "DE", directory) == ["role", "country"]
+
+
+def test_a_language_name_is_a_place_unless_the_message_is_about_languages():
+    german = [{"entity": "language", "value": "German", "start": 4, "end": 10}]
+    assert understand("I'm German and my card fails", german, intent="driver_issue").country == "DE"
+    assert (
+        understand("in German please", [{**german[0], "start": 3, "end": 9}], intent="switch_language").country is None
+    )

@@ -1,0 +1,160 @@
+"""Which language to answer in: the person's, detected per message, kept through short messages, and switched
+when they ask ("in English please", "på norsk").
+
+Detection is lingua's, restricted to the bot's languages; language names come from CLDR (Babel) in every one of
+them. Short or uncertain messages ("ok", "13", a city) never switch the language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from babel import Locale
+from babel.core import get_global
+from lingua import IsoCode639_1, LanguageDetector, LanguageDetectorBuilder
+
+from .text_matching import fold, words
+
+#: The bot's languages, as ISO 639-1 codes (Norwegian is bokmål, "nb").
+LANGUAGES = ("en", "nb", "de", "fr", "nl", "it", "es", "pt", "pl", "sv", "da", "cs")
+DEFAULT_LANGUAGE = "en"
+
+#: A message switches the language when lingua is this sure of it...
+SURE = 0.6
+#: ...or, with at least this many words, fairly sure and clearly ahead of the next language.
+FAIRLY_SURE, MARGIN, MIN_WORDS = 0.3, 0.1, 3
+#: Close neighbours (Norwegian and Danish) are told apart by the person's country when it is one of the two.
+NEIGHBOUR_MIN = 0.15
+
+#: Names of languages that CLDR writes differently from how people say "in X" (Czech "česky", Polish "po polsku").
+_EXTRA_NAMES = {
+    "cs": ["cesky", "cestina", "czech"],
+    "pl": ["po polsku", "polsku"],
+    "en": ["anglicky", "po angielsku", "angielsku"],
+    "de": ["nemecky", "po niemiecku", "niemiecku"],
+    "nb": ["bokmal", "norsk", "norwegian"],
+}
+
+
+def _lingua_code(code: str) -> IsoCode639_1:
+    return IsoCode639_1.NB if code == "nb" else getattr(IsoCode639_1, code.upper())
+
+
+@cache
+def _detector() -> LanguageDetector:
+    codes = [_lingua_code(code) for code in LANGUAGES]
+    return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).with_preloaded_language_models().build()
+
+
+def warm_up() -> None:
+    """Load the language models now (about 2 s, 400 MB) rather than on the first message."""
+    _detector()
+
+
+def detect(text: str, country: str | None = None) -> str | None:
+    """The language `text` is written in, or None when the message is too short or unclear to say."""
+    if not text or not any(char.isalpha() for char in text):
+        return None
+    values = _detector().compute_language_confidence_values(text)
+    if not values:
+        return None
+    ranked = [(_code_of(value.language.iso_code_639_1), value.value) for value in values[:2]]
+    (first, first_value), (second, second_value) = ranked[0], ranked[1] if len(ranked) > 1 else (None, 0.0)
+    if first_value >= SURE:
+        return first
+    count = len(words(text))
+    if count >= MIN_WORDS and first_value >= FAIRLY_SURE and first_value - second_value >= MARGIN:
+        return first
+    home = home_language(country)
+    if count >= 2 and home in (first, second) and min(first_value, second_value) >= NEIGHBOUR_MIN:
+        return home
+    return None
+
+
+def _code_of(iso: IsoCode639_1) -> str:
+    return "nb" if iso == IsoCode639_1.NB else iso.name.lower()
+
+
+def home_language(country: str | None) -> str | None:
+    """The first official language of `country` that the bot speaks, from CLDR ("NO" -> "nb")."""
+    for code, info in get_global("territory_languages").get(country or "", {}).items():
+        if info.get("official_status") and code in LANGUAGES:
+            return code
+    return None
+
+
+@cache
+def _language_names() -> dict[str, str]:
+    """Folded language name in any of the bot's languages -> code: "tysk", "deutsch", "allemand" -> "de"."""
+    names = {}
+    for display in LANGUAGES:
+        for code in LANGUAGES:
+            name = Locale.parse(display).languages.get(code)
+            if name:
+                names.setdefault(fold(name), code)
+    names.setdefault("norsk bokmal", "nb")
+    for code, extra in _EXTRA_NAMES.items():
+        for name in extra:
+            names.setdefault(fold(name), code)
+    return names
+
+
+def language_named(text: str) -> str | None:
+    """The bot language that `text` names ("English", "på norsk", "po angielsku"), or None.
+
+    Inflected forms match by a shared beginning: "angielsku" is "angielski", "francouzsky" is "francouzština".
+    """
+    names = _language_names()
+    tokens = fold(text).split()
+    for size in (2, 1):
+        for start in range(len(tokens) - size + 1):
+            phrase = " ".join(tokens[start : start + size])
+            if phrase in names:
+                return names[phrase]
+    for token in tokens:
+        if len(token) < 5:
+            continue
+        for name, code in names.items():
+            shared = _shared_prefix(token, name)
+            if shared >= 5 and shared >= min(len(name), len(token)) - 4:
+                return code
+    return None
+
+
+def _shared_prefix(first: str, second: str) -> int:
+    length = 0
+    for a, b in zip(first, second, strict=False):
+        if a != b:
+            break
+        length += 1
+    return length
+
+
+@dataclass(frozen=True)
+class LanguageChoice:
+    language: str
+    #: Why: "asked" (the person asked for it), "detected", "kept" (the message did not say), "metadata".
+    reason: str
+
+
+def choose_language(
+    text: str,
+    current: str | None,
+    *,
+    asked_for: str | None = None,
+    browser_language: str | None = None,
+    country: str | None = None,
+) -> LanguageChoice:
+    """The reply language after this message."""
+    if asked_for in LANGUAGES:
+        return LanguageChoice(asked_for, "asked")
+    detected = detect(text, country)
+    if detected:
+        return LanguageChoice(detected, "detected")
+    if current in LANGUAGES:
+        return LanguageChoice(current, "kept")
+    browser = (browser_language or "").split("-")[0].lower().replace("no", "nb")
+    if browser in LANGUAGES:
+        return LanguageChoice(browser, "metadata")
+    return LanguageChoice(DEFAULT_LANGUAGE, "kept")

@@ -1,0 +1,77 @@
+"""The reply language: detected per message with lingua, kept through short messages, switched on request."""
+
+import pytest
+import yaml
+
+from actions.language import LANGUAGES, choose_language, detect, home_language, language_named
+from actions.roles import VOCABULARY_PATH
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("my charging session won't start", "en"),
+        ("ladestasjonen min virker ikke", "nb"),
+        ("mein Ladevorgang startet nicht", "de"),
+        ("ma borne de recharge ne fonctionne pas", "fr"),
+        ("hoi, mijn laadpaal werkt niet", "nl"),
+        ("ciao, la colonnina non funziona", "it"),
+        ("hola, mi coche no carga", "es"),
+        ("olá, não consigo carregar o carro", "pt"),
+        ("jestem w krakowie i nie dziala ladowarka", "pl"),
+        ("hej, jag äger laddstolpar och en är trasig", "sv"),
+        ("nefunguje mi nabijeni", "cs"),
+        ("bonjour", "fr"),
+    ],
+)
+def test_detects_the_language_of_a_sentence(text, language):
+    assert detect(text) == language
+
+
+@pytest.mark.parametrize("text", ["ok", "13", "Lyon", "", "🙂", "hej", "hallo"])
+def test_short_or_unclear_messages_say_nothing(text):
+    assert detect(text) is None
+
+
+def test_the_country_tells_close_neighbours_apart():
+    assert detect("jeg bor i Danmark nu", country="DK") == "da"
+    assert home_language("NO") == "nb" and home_language("JP") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("in English please", "en"),
+        ("på norsk", "nb"),
+        ("auf Deutsch bitte", "de"),
+        ("en français", "fr"),
+        ("in het Nederlands", "nl"),
+        ("in italiano", "it"),
+        ("en español", "es"),
+        ("em português", "pt"),
+        ("po polsku", "pl"),
+        ("po angielsku", "en"),
+        ("på svenska", "sv"),
+        ("på dansk", "da"),
+        ("česky prosím", "cs"),
+        ("francouzsky", "fr"),
+    ],
+)
+def test_language_names_in_every_language(text, language):
+    assert language_named(text) == language
+
+
+def test_choice_precedence():
+    assert choose_language("ok", "de").language == "de"  # kept through a short message
+    assert choose_language("ok", None, browser_language="pl-PL").language == "pl"  # the browser's, at first
+    assert choose_language("ok", None, browser_language="no").language == "nb"
+    assert choose_language("mein Ladevorgang startet nicht", "en").language == "de"  # the person's own
+    assert choose_language("mein Ladevorgang startet nicht", "en", asked_for="en").language == "en"  # asked for
+    assert choose_language("ok", None).language == "en"
+
+
+def test_the_role_vocabulary_covers_every_language():
+    vocabulary = yaml.safe_load(VOCABULARY_PATH.read_text(encoding="utf-8"))
+    assert set(vocabulary["roles"]) == set(LANGUAGES)
+    for language, words in vocabulary["roles"].items():
+        assert {"driver", "business"} <= set(words), language
