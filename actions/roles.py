@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from .directory.model import Audience
-from .text_matching import fold
+from .text_matching import TRANSLITERATIONS, fold
 
 VOCABULARY_PATH = Path(__file__).resolve().parents[1] / "data" / "vocabulary.yaml"
 
@@ -45,20 +45,21 @@ _GAP = r"(?:\w+ ){0,3}"
 
 
 def _term(term: str) -> str:
-    """One vocabulary term as a regular expression over folded text: "*" ends a prefix, "..." is a short gap."""
+    """One vocabulary term as a regular expression over folded text: "..." is a short gap, a "*" at the end of a
+    word allows any ending, and at its start any beginning (compounds: "*ägare" matches "stationsägare")."""
     parts = []
     for word in term.split():
         if word == "...":
             parts.append(_GAP)
-        elif word.endswith("*"):
-            parts.append(re.escape(fold(word[:-1])) + r"\w* ")
-        else:
-            parts.append(re.escape(fold(word)) + " ")
+            continue
+        core = re.escape(fold(word.strip("*")))
+        parts.append((r"\w*" if word.startswith("*") else "") + core + (r"\w*" if word.endswith("*") else "") + " ")
     return "".join(parts).rstrip()
 
 
 def _pattern(terms: list[str]) -> re.Pattern:
-    alternatives = sorted(map(_term, terms), key=len, reverse=True)
+    variants = {variant for term in terms for variant in (term, term.lower().translate(TRANSLITERATIONS))}
+    alternatives = sorted(set(map(_term, variants)), key=len, reverse=True)
     return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b")
 
 

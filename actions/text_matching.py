@@ -30,3 +30,12 @@ def phrases(tokens: list[str], longest: int = MAX_PHRASE_WORDS) -> Iterator[tupl
     for length in range(min(longest, len(tokens)), 0, -1):
         for start in range(len(tokens) - length + 1):
             yield start, start + length
+
+
+#: How people write letters their keyboard lacks: "Muenchen", "Goeteborg", "Koebenhavn", "Aarhus".
+TRANSLITERATIONS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "å": "aa", "ø": "oe", "æ": "ae", "ß": "ss"})
+
+
+def spellings(name: str) -> set[str]:
+    """A name folded, and folded after writing its umlauts and rings out as two letters."""
+    return {fold(name), fold(name.lower().translate(TRANSLITERATIONS))}

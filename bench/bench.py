@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.nlu_eval import evaluate, print_table  # noqa: E402
-from tests.e2e.bot_process import MODEL, start_bot  # noqa: E402
+from launch.processes import MODEL, start_bot  # noqa: E402
 
 RASA_DATA = ["--config", "bot/config.yml", "--domain", "bot/domain", "--data", "data/nlu", "bot/data"]
 

@@ -13,7 +13,7 @@ pids=()
 stop() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap stop EXIT INT TERM
 
-.venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" &
+.venv/bin/python -m actions --actions actions --port "$ACTIONS_PORT" &
 pids+=($!)
 .venv/bin/rasa run --model models/chargepoint.tar.gz --endpoints bot/endpoints.yml \
   --credentials bot/credentials.yml --interface 127.0.0.1 --port "$RASA_PORT" &

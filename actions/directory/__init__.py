@@ -1,5 +1,6 @@
 """The support directory library: load, validate and query `data/directory.yaml`. Independent of Rasa."""
 
+import os
 from functools import cache
 from pathlib import Path
 
@@ -26,7 +27,12 @@ __all__ = [
 ]
 
 
+def default_directory() -> Directory:
+    """The directory of this process, loaded and validated once: `data/directory.yaml`, or the file named by
+    the environment variable SUPPORT_DIRECTORY."""
+    return _load_once(Path(os.environ.get("SUPPORT_DIRECTORY") or DEFAULT_PATH))
+
+
 @cache
-def default_directory(path: Path = DEFAULT_PATH) -> Directory:
-    """The directory of this process, loaded and validated once."""
+def _load_once(path: Path) -> Directory:
     return load_directory(path)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from .bot_process import RunningBot, start_bot
+from launch.processes import RunningBot, start_bot
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 

@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from .bot_process import MODEL, ROOT
+from launch.processes import MODEL, ROOT
 
 
 def test_every_test_story_is_predicted_exactly(tmp_path):

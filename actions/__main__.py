@@ -1,0 +1,42 @@
+"""The action server: `python -m actions [rasa-sdk options]`.
+
+Loads and checks everything the actions need before it listens, so a broken `data/directory.yaml` stops it at
+once with a message naming the line and the field (and no traceback), and the first person to write does not
+wait for the place names and language models to load.
+"""
+
+import logging
+import sys
+import time
+
+from .countries import default_resolver
+from .directory import DirectoryError, default_directory
+from .language import warm_up as load_language_models
+from .roles import default_role_resolver
+
+logger = logging.getLogger("actions")
+
+
+def warm_up() -> None:
+    default_directory()
+    default_resolver()
+    default_role_resolver()
+    load_language_models()
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-8s %(name)s - %(message)s")
+    started = time.perf_counter()
+    try:
+        warm_up()
+    except DirectoryError as error:
+        print(f"The action server cannot start: {error}", file=sys.stderr)
+        sys.exit(2)
+    logger.info("directory, place names and language models loaded in %.1f s", time.perf_counter() - started)
+    from rasa_sdk.__main__ import main as run_action_server
+
+    run_action_server()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""The embedded bot as processes: the trained model in `rasa run` and the action server, on loopback ports, with
+a SQLite tracker store of their own; and a small REST client to talk to them."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+MODEL = ROOT / "models" / "chargepoint.tar.gz"
+STARTUP_SECONDS = 180
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str, timeout: float = 2.0) -> bytes:
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return response.read()
+
+
+@dataclass
+class RunningBot:
+    rasa_url: str
+    actions_url: str
+    workdir: Path
+    processes: list[subprocess.Popen] = field(default_factory=list)
+
+    def say(self, sender: str, message: str, metadata: dict | None = None, timeout: float = 30) -> list[dict]:
+        """Post one message to the REST channel; the bot's messages for it."""
+        body = {"sender": sender, "message": message}
+        if metadata is not None:
+            body["metadata"] = metadata
+        request = urllib.request.Request(
+            f"{self.rasa_url}/webhooks/rest/webhook",
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return json.load(response)
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def base_environment() -> dict[str, str]:
+    return {
+        **os.environ,
+        "SANIC_HOST": "127.0.0.1",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+    }
+
+
+def start_process(name: str, command: list[str], log_dir: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
+    log = (log_dir / f"{name}.log").open("w")
+    return subprocess.Popen(command, cwd=ROOT, env=env or base_environment(), stdout=log, stderr=subprocess.STDOUT)
+
+
+def wait_until_up(urls: list[str], processes: list[subprocess.Popen], log_dir: Path, names: list[str]) -> None:
+    """Waits until every URL answers; if a process dies or time runs out, raises with the ends of the logs."""
+    deadline = time.monotonic() + STARTUP_SECONDS
+    for url in urls:
+        while True:
+            try:
+                _get(url)
+                break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                if time.monotonic() > deadline or any(p.poll() is not None for p in processes):
+                    logs = "\n".join((log_dir / f"{name}.log").read_text()[-3000:] for name in names)
+                    raise RuntimeError(f"the bot did not start; its logs end with:\n{logs}") from None
+                time.sleep(0.5)
+
+
+def action_server_command(port: int) -> list[str]:
+    return [sys.executable, "-m", "actions", "--actions", "actions", "--port", str(port)]
+
+
+def rasa_server_command(port: int, endpoints: Path) -> list[str]:
+    return [
+        sys.executable, "-m", "rasa", "run",
+        "--model", str(MODEL),
+        "--endpoints", str(endpoints),
+        "--credentials", str(ROOT / "bot" / "credentials.yml"),
+        "--interface", "127.0.0.1",
+        "--port", str(port),
+    ]  # fmt: skip
+
+
+def start_bot(workdir: Path, log_dir: Path | None = None) -> RunningBot:
+    """Starts the action server and the Rasa server (SQLite tracker store) and waits until both answer."""
+    if not MODEL.exists():
+        raise RuntimeError(f"no trained model at {MODEL}: run `make train` (or `make test`, which trains)")
+    rasa_port, actions_port = free_port(), free_port()
+    endpoints = workdir / "endpoints.yml"
+    endpoints.write_text(
+        yaml.safe_dump(
+            {
+                "action_endpoint": {"url": f"http://127.0.0.1:{actions_port}/webhook"},
+                "tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(workdir / "tracker.db")},
+            }
+        )
+    )
+    log_dir = log_dir or workdir
+    bot = RunningBot(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{actions_port}", workdir)
+    bot.processes.append(start_process("actions", action_server_command(actions_port), log_dir))
+    bot.processes.append(start_process("rasa", rasa_server_command(rasa_port, endpoints), log_dir))
+    try:
+        wait_until_up([f"{bot.actions_url}/health", f"{bot.rasa_url}/"], bot.processes, log_dir, ["actions", "rasa"])
+    except RuntimeError:
+        bot.stop()
+        raise
+    return bot
