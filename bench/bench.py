@@ -61,6 +61,35 @@ def measure_training() -> dict:
     return {"training_seconds": round(seconds, 1), "model_mb": round(size / 2**20, 1)}
 
 
+def measure_lookups() -> dict:
+    """The per-message work of the action server, in microseconds: it should never be where the time goes."""
+    import timeit
+    from datetime import datetime, timezone
+
+    from rasa.shared.core.domain import Domain
+
+    from actions.countries import default_resolver
+    from actions.directory import Audience, default_directory
+    from actions.interpretation import understand
+    from actions.render import AnswerRenderer
+    from actions.texts import Texts
+
+    directory, resolver = default_directory(), default_resolver()
+    renderer = AnswerRenderer(Texts.from_domain(Domain.load(str(ROOT / "bot" / "domain")).as_dict(), "de"))
+    now = datetime.now(timezone.utc)
+    answer = directory.answer("DE", Audience.DRIVER)
+    timings = {
+        "directory_answer_us": lambda: directory.answer("DE", Audience.DRIVER),
+        "line_status_us": lambda: answer.lines[0].status(now),
+        "find_country_us": lambda: resolver.find("I own stations in Sweden, who do I call?"),
+        "understand_message_us": lambda: understand("ich bin Fahrer in München", [], "driver_issue"),
+        "render_answer_us": lambda: renderer.answer(answer, now),
+    }
+    return {
+        name: round(min(timeit.repeat(call, number=200, repeat=5)) / 200 * 1e6, 1) for name, call in timings.items()
+    }
+
+
 def measure_serving(rounds: int) -> dict:
     with tempfile.TemporaryDirectory() as workdir:
         started = time.perf_counter()
@@ -101,6 +130,7 @@ def main() -> None:
     results: dict = {}
     if not args.skip_training:
         results.update(measure_training())
+    results.update(measure_lookups())
     results.update(measure_serving(args.rounds))
     width = max(map(len, results))
     for name, value in results.items():
