@@ -18,10 +18,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from .countries import guess_region
-from .directory import Answer, Audience, default_directory
-from .directory.model import lines_in_language
-from .interpretation import CONVERSATIONAL_INTENTS, language_entities, required_slots, understand
-from .language import choose_language, language_named
+from .directory import Audience, default_directory
+from .interpretation import (
+    CONVERSATIONAL_INTENTS,
+    requested_line_language,
+    requested_reply_language,
+    required_slots,
+    understand,
+)
+from .language import choose_language
 from .render import AnswerRenderer
 from .texts import Texts
 
@@ -48,14 +53,6 @@ def _latest(tracker: Tracker) -> _Message:
         confidence=float(intent.get("confidence") or 0.0),
         metadata=message.get("metadata") if isinstance(message.get("metadata"), dict) else {},
     )
-
-
-def _asked_language(message: _Message) -> str | None:
-    """The language the person asks the bot to use ("in English please"); not one they ask a line for."""
-    if message.intent != "switch_language":
-        return None
-    names = language_entities(message.entities) or [message.text]
-    return next(filter(None, map(language_named, names)), None)
 
 
 def _has_spoken(tracker: Tracker) -> bool:
@@ -97,7 +94,7 @@ class ActionResolveSlots(Action):
         language = choose_language(
             found.prose,
             tracker.get_slot("language") if _has_spoken(tracker) else None,
-            asked_for=_asked_language(message),
+            asked_for=requested_reply_language(message.text, message.entities, message.intent),
             browser_language=message.metadata.get("language"),
             country=found.country or tracker.get_slot("country"),
             whole_message=message.text,
@@ -178,21 +175,6 @@ class ValidateSupportForm(FormValidationAction):
         return [*events, SlotSet("unclear_answers", unclear)]
 
 
-def choose_lines(answer: Answer, reply_language: str | None, asked_language: str | None) -> tuple[Answer, str | None]:
-    """Where a country has a line per language (Belgium), the person's; all of them when none fits.
-
-    Returns the answer and, when the person asked for a language no line serves, that language.
-    """
-    if asked_language:
-        chosen = lines_in_language(answer.lines, asked_language, staffed_only=False)
-        return (answer.with_lines(chosen), None) if chosen else (answer, asked_language)
-    if len(answer.lines) > 1 and not answer.audience.is_special_group and reply_language:
-        chosen = lines_in_language(answer.lines, reply_language, staffed_only=True)
-        if chosen:
-            return answer.with_lines(chosen), None
-    return answer, None
-
-
 class ActionAnswerContact(Action):
     """The answer: the right line(s) with hours, whether they are open now, and where to open a case."""
 
@@ -213,14 +195,9 @@ class ActionAnswerContact(Action):
         if audience is None and directory.is_listed(country):
             audiences.append(Audience.BUSINESS)
         message = _latest(tracker)
-        asked_language = None
-        if message.intent not in ("switch_language", *CONVERSATIONAL_INTENTS):
-            # "which number is for French?", however the NLU classified it: a language named in a request.
-            asked_language = next(filter(None, map(language_named, language_entities(message.entities))), None)
-            if asked_language is None and message.intent == "ask_line_language":
-                asked_language = language_named(message.text)  # the NLU saw the question but not the language
+        asked_language = requested_line_language(message.text, message.entities, message.intent)
         for each in audiences:
             answer = directory.answer(country, each, region_guess=guess_region(country))
-            answer, missing_language = choose_lines(answer, tracker.get_slot("language"), asked_language)
+            answer, missing_language = answer.in_language(tracker.get_slot("language"), asked_language)
             dispatcher.utter_message(text=renderer.answer(answer, now, missing_language=missing_language))
         return [SlotSet("unclear_answers", 0)]

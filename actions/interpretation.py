@@ -12,6 +12,7 @@ from typing import Any
 
 from .countries import CountryResolver, Place, default_resolver
 from .directory import Audience, Directory
+from .language import language_named
 from .roles import RoleResolver, default_role_resolver
 
 #: Intents that answer no question: while the bot waits for a country, "ok" or "thanks" is not a place.
@@ -19,6 +20,9 @@ CONVERSATIONAL_INTENTS = frozenset({"greet", "goodbye", "thank", "affirm", "deny
 
 #: Intents about the language of the conversation or of a line: their language names are not places.
 LANGUAGE_INTENTS = frozenset({"switch_language", "ask_line_language"})
+
+#: Messages that name a language without asking for a line in it.
+LANGUAGE_SWITCH_OR_SMALL_TALK = frozenset({"switch_language"}) | CONVERSATIONAL_INTENTS
 
 #: Intents that say who the person is when no role word does: a failed session is a driver's problem.
 ROLE_OF_INTENT = {"driver_issue": Audience.DRIVER, "business_issue": Audience.BUSINESS}
@@ -89,6 +93,24 @@ def _blank_entities(text: str, entities: list[Mapping[str, Any]], names: tuple[s
 def language_entities(entities: Iterable[Mapping[str, Any]]) -> list[str]:
     """The languages a message names, as the NLU found them ("English", "po polsku")."""
     return _values(list(entities), "language")
+
+
+def requested_reply_language(text: str, entities: Iterable[Mapping[str, Any]], intent: str | None) -> str | None:
+    """The language the person asks the bot to use ("in English please"); not one they ask a line for."""
+    if intent != "switch_language":
+        return None
+    names = language_entities(entities) or [text]
+    return next(filter(None, map(language_named, names)), None)
+
+
+def requested_line_language(text: str, entities: Iterable[Mapping[str, Any]], intent: str | None) -> str | None:
+    """The language a person wants a line in ("which number is for French?"), however the NLU classified it."""
+    if intent in LANGUAGE_SWITCH_OR_SMALL_TALK:
+        return None
+    named = next(filter(None, map(language_named, language_entities(entities))), None)
+    if named is None and intent == "ask_line_language":
+        return language_named(text)  # the NLU saw the question but not the language
+    return named
 
 
 def _values(entities: list[Mapping[str, Any]], name: str) -> list[str]:

@@ -132,8 +132,20 @@ class Answer:
     #: For a special group: which region each line serves (its title depends on it).
     line_regions: Mapping[str, str] = field(default_factory=dict)
 
-    def with_lines(self, lines: tuple[Line, ...]) -> Answer:
-        return replace(self, lines=lines)
+    def in_language(self, reply_language: str | None, asked_language: str | None = None) -> tuple[Answer, str | None]:
+        """The lines for a language: the one asked for ("which number is for French?") among all a line serves,
+        else, where a country has a line per language (Belgium), the person's. All of them when none fits.
+
+        Returns the answer and, when the person asked for a language that no line serves, that language.
+        """
+        if asked_language:
+            chosen = lines_in_language(self.lines, asked_language, staffed_only=False)
+            return (replace(self, lines=chosen), None) if chosen else (self, asked_language)
+        if len(self.lines) > 1 and not self.audience.is_special_group and reply_language:
+            chosen = lines_in_language(self.lines, reply_language, staffed_only=True)
+            if chosen:
+                return replace(self, lines=chosen), None
+        return self, None
 
 
 def lines_in_language(lines: tuple[Line, ...], language: str, *, staffed_only: bool) -> tuple[Line, ...]:

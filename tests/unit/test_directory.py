@@ -260,3 +260,19 @@ def test_the_error_message_lists_every_problem_on_its_own_line():
         parse_directory(text, source_name="directory.yaml")
     message = str(raised.value)
     assert message.startswith("the support directory has 1 problem:\n  directory.yaml:")
+
+
+def test_belgium_answers_in_the_persons_language_and_with_both_lines_when_neither_fits(directory):
+    answer = directory.answer("BE", Audience.DRIVER)
+    assert [line.id for line in answer.in_language("fr")[0].lines] == ["fr-driver"]
+    assert [line.id for line in answer.in_language("nl")[0].lines] == ["nl-driver"]
+    assert [line.id for line in answer.in_language("en")[0].lines] == ["fr-driver", "nl-driver"]  # English: neither
+    assert [line.id for line in answer.in_language("pl")[0].lines] == ["fr-driver", "nl-driver"]
+
+
+def test_a_line_asked_for_by_language_includes_out_of_hours_languages(directory):
+    answer = directory.answer("BE", Audience.DRIVER)
+    assert [line.id for line in answer.in_language("fr", asked_language="nl")[0].lines] == ["nl-driver"]
+    assert [line.id for line in answer.in_language("fr", asked_language="en")[0].lines] == ["nl-driver"]
+    unchanged, missing = answer.in_language("fr", asked_language="ja")
+    assert unchanged.lines == answer.lines and missing == "ja"

@@ -44,3 +44,15 @@ def test_a_language_name_is_a_place_unless_the_message_is_about_languages():
     assert (
         understand("in German please", [{**german[0], "start": 3, "end": 9}], intent="switch_language").country is None
     )
+
+
+def test_a_language_named_in_a_request_is_the_language_of_the_line_wanted():
+    from actions.interpretation import requested_line_language, requested_reply_language
+
+    french = [{"entity": "language", "value": "French"}]
+    assert requested_line_language("which number is for French?", french, "ask_line_language") == "fr"
+    assert requested_line_language("which number is for French?", french, "request_contact") == "fr"
+    assert requested_line_language("welche Nummer ist für Französisch?", [], "ask_line_language") == "fr"
+    assert requested_line_language("in French please", french, "switch_language") is None
+    assert requested_reply_language("in French please", french, "switch_language") == "fr"
+    assert requested_reply_language("which number is for French?", french, "ask_line_language") is None
