@@ -29,7 +29,9 @@ STICKY = 0.15
 #: Close neighbours that lingua mixes up (Norwegian, Danish, Swedish): when its first two guesses are both of
 #: them, together this sure but this close, the person's country decides, else the way they spell the place.
 NEIGHBOURS = frozenset({"nb", "da", "sv"})
-NEIGHBOURS_SURE, NEIGHBOURS_APART = 0.5, 0.25
+NEIGHBOURS_SURE, NEIGHBOURS_APART = 0.35, 0.25
+#: ...and ahead of every other language by this much ("I'm a driver in" is a three-way tie with English).
+NEIGHBOURS_AHEAD = 0.08
 
 #: Names of languages that CLDR writes differently from how people say "in X" (Czech "česky", Polish "po polsku").
 _EXTRA_NAMES = {
@@ -66,12 +68,17 @@ def detect(text: str, country: str | None = None, current: str | None = None, hi
     values = _detector().compute_language_confidence_values(text)
     if not values:
         return None
-    ranked = [(_code_of(value.language.iso_code_639_1), value.value) for value in values[:2]]
-    (first, first_value), (second, second_value) = ranked[0], ranked[1] if len(ranked) > 1 else (None, 0.0)
+    ranked = [(_code_of(value.language.iso_code_639_1), value.value) for value in values[:3]]
+    ranked += [(None, 0.0)] * (3 - len(ranked))
+    (first, first_value), (second, second_value), (_, third_value) = ranked
     count = len(words(text))
     if current in (first, second) and (first_value if current == first else second_value) >= STICKY:
         return current  # "Ich bin Installateur" looks French to lingua, but the conversation is in German
-    torn = first_value + second_value >= NEIGHBOURS_SURE and first_value - second_value < NEIGHBOURS_APART
+    torn = (
+        first_value + second_value >= NEIGHBOURS_SURE
+        and first_value - second_value < NEIGHBOURS_APART
+        and first_value - third_value >= NEIGHBOURS_AHEAD
+    )
     if {first, second} <= NEIGHBOURS and count >= 2 and torn:
         home = home_language(country)
         if home in (first, second):

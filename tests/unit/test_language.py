@@ -75,3 +75,18 @@ def test_the_role_vocabulary_covers_every_language():
     assert set(vocabulary["roles"]) == set(LANGUAGES)
     for language, words in vocabulary["roles"].items():
         assert {"driver", "business"} <= set(words), language
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "current", "language"),
+    [
+        ("Hei, jeg bor i", "NO", None, "nb"),  # Norwegian and Danish look alike: the country decides
+        ("Jeg er elbilist i", "DK", None, "da"),
+        ("Jeg er elbilist i", "NO", None, "nb"),
+        ("I'm a driver in", "NO", None, None),  # a three-way tie with English is no evidence of Norwegian
+        ("Ich bin Installateur", "DE", "de", "de"),  # lingua's French guess does not pull a German conversation
+        ("Jag är elbilsförare i  och laddningen avbryts hela tiden", "NO", None, "sv"),  # a Swede in Norway
+    ],
+)
+def test_neighbours_and_the_conversations_own_language(text, country, current, language):
+    assert detect(text, country, current) == language
