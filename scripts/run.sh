@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Starts the whole bot on this machine: the action server, then the Rasa server with the REST channel.
-# Ctrl-C stops both; if either stops by itself, the other is stopped too. Ports: RASA_PORT, ACTIONS_PORT.
+# Ctrl-C stops both; if either stops by itself, the other is stopped too. RASA_PORT sets the Rasa server's
+# port (5005); the action server listens on 5055, where bot/endpoints.yml expects it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RASA_PORT=${RASA_PORT:-5005}
-ACTIONS_PORT=${ACTIONS_PORT:-5055}
+ACTIONS_PORT=5055
 export SANIC_HOST=127.0.0.1  # the action server's webhook has no authentication: loopback only
 mkdir -p run
 
