@@ -19,22 +19,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.conversations import CONVERSATIONS  # noqa: E402
 from bench.nlu_eval import evaluate, print_table  # noqa: E402
 from launch.processes import MODEL, start_bot  # noqa: E402
 
 RASA_DATA = ["--config", "bot/config.yml", "--domain", "bot/domain", "--data", "data/nlu", "bot/data"]
-
-#: Conversations of the kind people have: each ends with a number.
-CONVERSATIONS = [
-    ["I'm a driver in Germany and my session won't start"],
-    ["my charging session won't start, I'm in Lyon"],
-    ["I own stations in Sweden, who do I call?"],
-    ["hi", "who do I call?", '/inform{"role":"business"}', "Belgium"],
-    ["I need the installer line", "Norway"],
-    ["be.ENERGISED customer support number"],
-    ["my app won't log me in", "Madrid"],
-    ["talk to a human", '/inform{"role":"driver"}', "Italy"],
-]
 
 
 def percentile(values: list[float], share: float) -> float:
