@@ -92,6 +92,10 @@ class CountryResolver:
         self._fuzzy_candidates = [name for name in self._names if len(name) >= _FUZZY_MIN_LENGTH]
         self._sorted_names = sorted({*self._names, *self._cities})
 
+    def is_served(self, country: str) -> bool:
+        """Whether the support page lists `country`."""
+        return country in self._preferred
+
     def resolve(self, text: str) -> Place | None:
         """The country of a span that names a place, or None.
 

@@ -107,7 +107,10 @@ def requested_line_language(text: str, entities: Iterable[Mapping[str, Any]], in
     """The language a person wants a line in ("which number is for French?"), however the NLU classified it."""
     if intent in LANGUAGE_SWITCH_OR_SMALL_TALK:
         return None
-    named = next(filter(None, map(language_named, language_entities(entities))), None)
+    entities = list(entities)
+    # "per l'olandese", "dla języka francuskiego": the NLU may tag a language as a place; it is not one.
+    not_places = [value for value in _values(entities, "location") if default_resolver().resolve(value) is None]
+    named = next(filter(None, map(language_named, [*language_entities(entities), *not_places])), None)
     if named is None and intent == "ask_line_language":
         return language_named(text)  # the NLU saw the question but not the language
     return named
@@ -118,10 +121,12 @@ def _values(entities: list[Mapping[str, Any]], name: str) -> list[str]:
 
 
 def _place(text: str, entities: list, resolver: CountryResolver, *, answering_country: bool) -> Place | None:
-    for value in _values(entities, "location"):
-        place = resolver.resolve(value)
-        if place is not None:
-            return place
+    # The NLU sometimes tags a stray word too ("Naše" in "Naše nabíjecí stanice v Plzni"): of several places,
+    # one in a country ChargePoint serves is the one meant.
+    places = [place for place in map(resolver.resolve, _values(entities, "location")) if place is not None]
+    served = [place for place in places if resolver.is_served(place.country)]
+    if served or places:
+        return (served or places)[0]
     place = resolver.find(text, cities_anywhere=answering_country)
     if place is None and answering_country and len(text.split()) <= _ANSWER_MAX_WORDS:
         place = resolver.resolve(text)  # a misspelt answer: "germny"

@@ -56,3 +56,19 @@ def test_a_language_named_in_a_request_is_the_language_of_the_line_wanted():
     assert requested_line_language("in French please", french, "switch_language") is None
     assert requested_reply_language("in French please", french, "switch_language") == "fr"
     assert requested_reply_language("which number is for French?", french, "ask_line_language") is None
+
+
+def test_of_several_places_tagged_the_one_in_a_served_country_wins():
+    entities = [{"entity": "location", "value": "Naše"}, {"entity": "location", "value": "Plzni"}]
+    assert understand("Naše nabíjecí stanice v Plzni je od včerejška offline", entities).country == "CZ"
+
+
+def test_a_language_tagged_as_a_place_still_names_the_line_wanted():
+    from actions.interpretation import requested_line_language
+
+    olandese = [{"entity": "location", "value": "olandese"}]
+    assert requested_line_language("e qual è il numero per l'olandese?", olandese, "request_contact") == "nl"
+    francuskiego = [{"entity": "location", "value": "francuskiego"}]
+    assert requested_line_language("który numer jest dla języka francuskiego?", francuskiego, "request_contact") == "fr"
+    belgium = [{"entity": "location", "value": "Belgio"}]
+    assert requested_line_language("Guido un'auto elettrica in Belgio", belgium, "inform") is None
