@@ -189,11 +189,11 @@ class CountryResolver:
             return Place(city.country, city.kind, text)
         return None
 
-    def _misspelt(self, text: str, cutoff: float = 0.0) -> Place | None:
+    def _misspelt(self, text: str, cutoff: float = _FUZZY_CUTOFF) -> Place | None:
         key = fold(text)
         if len(key) < _FUZZY_MIN_LENGTH:
             return None
-        match = difflib.get_close_matches(key, self._fuzzy_candidates, n=1, cutoff=cutoff or _FUZZY_CUTOFF)
+        match = difflib.get_close_matches(key, self._fuzzy_candidates, n=1, cutoff=cutoff)
         if not match:
             return None
         return Place(self._names[match[0]].lstrip("~"), PlaceKind.MISSPELLING, text)

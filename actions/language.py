@@ -7,6 +7,7 @@ them. Short or uncertain messages ("ok", "13", a city) never switch the language
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import cache
 
@@ -15,10 +16,12 @@ from babel.core import get_global
 from lingua import IsoCode639_1, LanguageDetector, LanguageDetectorBuilder
 
 from .text_matching import fold, words
+from .texts import DEFAULT_LANGUAGE
 
 #: The bot's languages, as ISO 639-1 codes (Norwegian is bokmål, "nb").
 LANGUAGES = ("en", "nb", "de", "fr", "nl", "it", "es", "pt", "pl", "sv", "da", "cs")
-DEFAULT_LANGUAGE = "en"
+#: Browsers say "no" (Norwegian) or "nn" (nynorsk) where the bot's Norwegian is bokmål.
+_BROWSER_NORWEGIAN = {"no": "nb", "nn": "nb"}
 
 #: A message switches the language when lingua is this sure of it...
 SURE = 0.6
@@ -138,19 +141,10 @@ def language_named(text: str) -> str | None:
         if len(token) < 5:
             continue
         for name, code in names.items():
-            shared = _shared_prefix(token, name)
+            shared = len(os.path.commonprefix([token, name]))  # noqa: RUF071 - letters, not path parts
             if shared >= 5 and shared >= min(len(name), len(token)) - 4:
                 return code
     return None
-
-
-def _shared_prefix(first: str, second: str) -> int:
-    length = 0
-    for a, b in zip(first, second, strict=False):
-        if a != b:
-            break
-        length += 1
-    return length
 
 
 @dataclass(frozen=True)
@@ -177,7 +171,8 @@ def choose_language(
         return LanguageChoice(detected, "detected")
     if current in LANGUAGES:
         return LanguageChoice(current, "kept")
-    browser = (browser_language or "").split("-")[0].lower().replace("no", "nb")
+    browser = (browser_language or "").split("-")[0].lower()
+    browser = _BROWSER_NORWEGIAN.get(browser, browser)
     if browser in LANGUAGES:
         return LanguageChoice(browser, "metadata")
     return LanguageChoice(DEFAULT_LANGUAGE, "kept")
