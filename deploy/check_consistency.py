@@ -195,7 +195,7 @@ def check_compose(required: set[str], rasa_command: list[str], actions_command: 
     rasa_services = [
         name
         for name, service in services.items()
-        if "rasa" in (service.get("command") or []) and "run" in (service.get("command") or [])
+        if "rasa_extensions" in (service.get("command") or []) and "run" in (service.get("command") or [])
     ]
     if len(rasa_services) < 2:
         problem(COMPOSE, f"needs at least 2 Rasa servers with the lock store, found {rasa_services}")

@@ -97,7 +97,7 @@ def action_server_command(port: int) -> list[str]:
 
 def rasa_server_command(port: int, endpoints: Path) -> list[str]:
     return [
-        sys.executable, "-m", "rasa", "run",
+        sys.executable, "-m", "rasa_extensions", "run",
         "--model", str(MODEL),
         "--endpoints", str(endpoints),
         "--credentials", str(ROOT / "bot" / "credentials.yml"),

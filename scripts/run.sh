@@ -16,7 +16,7 @@ trap stop EXIT INT TERM
 
 .venv/bin/python -m actions --actions actions --port "$ACTIONS_PORT" &
 pids+=($!)
-.venv/bin/rasa run --model models/chargepoint.tar.gz --endpoints bot/endpoints.yml \
+.venv/bin/python -m rasa_extensions run --model models/chargepoint.tar.gz --endpoints bot/endpoints.yml \
   --credentials bot/credentials.yml --interface 127.0.0.1 --port "$RASA_PORT" &
 pids+=($!)
 
