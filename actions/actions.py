@@ -17,7 +17,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from .countries import guess_region
+from .countries import country_name, guess_region
 from .directory import Audience, default_directory
 from .interpretation import (
     CONVERSATIONAL_INTENTS,
@@ -28,7 +28,8 @@ from .interpretation import (
 )
 from .language import choose_language
 from .render import AnswerRenderer
-from .texts import Texts
+from .suggestion import suggested_country
+from .texts import DEFAULT_LANGUAGE, Texts
 
 #: After this many answers the bot could not use, it stops asking and says what it can.
 MAX_UNCLEAR_ANSWERS = 2
@@ -101,7 +102,36 @@ class ActionResolveSlots(Action):
         ).language
         if language != tracker.get_slot("language"):
             events.append(SlotSet("language", language))
-        return events
+        return events + _suggestion_events(tracker, message, found.country)
+
+
+def _suggestion_events(tracker: Tracker, message: _Message, stated_country: str | None) -> list[EventType]:
+    """Keeps the channel's country suggestion while the country is unknown; a "yes" to it confirms it."""
+    if stated_country or tracker.get_slot("country"):
+        return []
+    suggestion = tracker.get_slot("suggested_country")
+    if message.intent == "affirm" and suggestion and tracker.get_slot("requested_slot") == "country":
+        return [SlotSet("country", suggestion)]
+    new_suggestion = suggested_country(message.metadata)
+    if new_suggestion and new_suggestion != suggestion:
+        return [SlotSet("suggested_country", new_suggestion)]
+    return []
+
+
+class ActionAskCountry(Action):
+    """Asks for the country, offering the channel's suggestion (time zone, phone number) as a one-tap answer."""
+
+    def name(self) -> str:
+        return "action_ask_country"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        suggestion = tracker.get_slot("suggested_country")
+        if suggestion:
+            name = country_name(suggestion, tracker.get_slot("language") or DEFAULT_LANGUAGE)
+            dispatcher.utter_message(response="utter_ask_country_suggested", suggested_country_name=name)
+        else:
+            dispatcher.utter_message(response="utter_ask_country")
+        return []
 
 
 class _ReplyOrGoOn(Action, ABC):

@@ -60,6 +60,14 @@ class Place:
 
 
 @dataclass(frozen=True)
+class _CountryName:
+    """What a folded name stands for: a country, by its CLDR name or by an alias ("UK", "Holland")."""
+
+    code: str
+    kind: PlaceKind = PlaceKind.COUNTRY
+
+
+@dataclass(frozen=True)
 class _City:
     country: str
     population: int
@@ -76,13 +84,13 @@ class CountryResolver:
 
     def __init__(
         self,
-        country_names: Mapping[str, str],
+        country_names: Mapping[str, _CountryName],
         case_sensitive_names: Mapping[str, str],
         cities: Mapping[str, _City],
         preferred: frozenset[str] = frozenset(),
         not_places: frozenset[str] = frozenset(),
     ):
-        self._names = dict(country_names)  # folded name -> code
+        self._names = dict(country_names)  # folded name -> the country it names
         self._case_sensitive = dict(case_sensitive_names)  # exact text -> code ("US", never "us")
         self._cities = dict(cities)  # folded name -> the city of that name people most likely mean
         #: Countries the support page lists: their cities win ties ("Valencia" is Spain's here, not Venezuela's).
@@ -134,15 +142,14 @@ class CountryResolver:
 
     def _country_of(self, name: str) -> str:
         if name in self._names:
-            return self._names[name].lstrip("~")
+            return self._names[name].code
         return self._cities[name].country
 
     def _best_place(self, names: list[str], text: str) -> Place:
         """Of several names, a country's over a city's, and the most populous city."""
         countries = [name for name in names if name in self._names]
         if countries:
-            code = self._names[countries[0]]
-            return Place(code.lstrip("~"), PlaceKind.INFLECTED, text)
+            return Place(self._names[countries[0]].code, PlaceKind.INFLECTED, text)
         city = max((self._cities[name] for name in names), key=lambda city: city.population)
         return Place(city.country, PlaceKind.INFLECTED, text)
 
@@ -177,10 +184,8 @@ class CountryResolver:
         if key in self._not_places and not cities_anywhere:
             return None
         if key in self._names and key not in self._cities:  # (a name kept as both is a listed country's city)
-            code = self._names[key]
-            return (
-                Place(code[1:], PlaceKind.ALIAS, text) if code.startswith("~") else Place(code, PlaceKind.COUNTRY, text)
-            )
+            name = self._names[key]
+            return Place(name.code, name.kind, text)
         city = self._cities.get(key)
         if city is None:
             return None
@@ -196,7 +201,7 @@ class CountryResolver:
         match = difflib.get_close_matches(key, self._fuzzy_candidates, n=1, cutoff=cutoff)
         if not match:
             return None
-        return Place(self._names[match[0]].lstrip("~"), PlaceKind.MISSPELLING, text)
+        return Place(self._names[match[0]].code, PlaceKind.MISSPELLING, text)
 
 
 def country_name(code: str, language: str = "en") -> str:
@@ -222,14 +227,16 @@ def default_resolver(vocabulary_path: Path = VOCABULARY_PATH) -> CountryResolver
     return CountryResolver(names, case_sensitive, _cities(names, preferred), preferred, not_places)
 
 
-def _country_names(aliases: Mapping[str, Mapping[str, list[str]]]) -> tuple[dict[str, str], dict[str, str]]:
-    """Folded name -> code. Aliases are stored as '~CODE' so a match can say it was an alias."""
-    names: dict[str, str] = {}
+def _country_names(
+    aliases: Mapping[str, Mapping[str, list[str]]],
+) -> tuple[dict[str, _CountryName], dict[str, str]]:
+    """Folded CLDR names and aliases -> their country; and the aliases that only count in capitals ("US")."""
+    names: dict[str, _CountryName] = {}
     for language in NAME_LANGUAGES:
         for code, name in Locale.parse(language).territories.items():
             if re.fullmatch(r"[A-Z]{2}", code) and code not in ("EU", "EZ", "UN", "ZZ", "QO"):
                 for spelling in spellings(name):
-                    names.setdefault(spelling, code)
+                    names.setdefault(spelling, _CountryName(code))
     case_sensitive: dict[str, str] = {}
     for per_code in aliases.values():
         for code, alias_list in per_code.items():
@@ -238,11 +245,11 @@ def _country_names(aliases: Mapping[str, Mapping[str, list[str]]]) -> tuple[dict
                     case_sensitive[alias] = code  # "US" is a country, "us" a pronoun
                 else:
                     for spelling in spellings(alias):
-                        names.setdefault(spelling, f"~{code}")
+                        names.setdefault(spelling, _CountryName(code, PlaceKind.ALIAS))
     return names, case_sensitive
 
 
-def _cities(country_names: Mapping[str, str], preferred: frozenset[str]) -> dict[str, _City]:
+def _cities(country_names: Mapping[str, _CountryName], preferred: frozenset[str]) -> dict[str, _City]:
     """Folded city name -> the city people most likely mean: in a listed country first, then the most populous.
 
     A name that is also a country's is left to the country, unless the city is in a listed country and the
@@ -256,7 +263,7 @@ def _cities(country_names: Mapping[str, str], preferred: frozenset[str]) -> dict
         for key in {spelling for name in city_names for spelling in spellings(name)}:
             if len(key) < 3:
                 continue
-            if key in country_names and (entry.country not in preferred or country_names[key].lstrip("~") in preferred):
+            if key in country_names and (entry.country not in preferred or country_names[key].code in preferred):
                 continue
             known = cities.get(key)
             rank = (entry.country in preferred, entry.population)

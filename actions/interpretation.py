@@ -103,13 +103,19 @@ def requested_reply_language(text: str, entities: Iterable[Mapping[str, Any]], i
     return next(filter(None, map(language_named, names)), None)
 
 
-def requested_line_language(text: str, entities: Iterable[Mapping[str, Any]], intent: str | None) -> str | None:
+def requested_line_language(
+    text: str,
+    entities: Iterable[Mapping[str, Any]],
+    intent: str | None,
+    countries: CountryResolver | None = None,
+) -> str | None:
     """The language a person wants a line in ("which number is for French?"), however the NLU classified it."""
     if intent in LANGUAGE_SWITCH_OR_SMALL_TALK:
         return None
+    countries = countries or default_resolver()
     entities = list(entities)
     # "per l'olandese", "dla języka francuskiego": the NLU may tag a language as a place; it is not one.
-    not_places = [value for value in _values(entities, "location") if default_resolver().resolve(value) is None]
+    not_places = [value for value in _values(entities, "location") if countries.resolve(value) is None]
     named = next(filter(None, map(language_named, [*language_entities(entities), *not_places])), None)
     if named is None and intent == "ask_line_language":
         return language_named(text)  # the NLU saw the question but not the language

@@ -14,7 +14,7 @@ from rasa.shared.core.domain import Domain
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import ActionAnswerContact, ActionResolveSlots, ValidateSupportForm
+from actions.actions import ActionAnswerContact, ActionAskCountry, ActionResolveSlots, ValidateSupportForm
 
 ROOT = Path(__file__).resolve().parents[2]
 WEDNESDAY_NOON_UTC = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
@@ -33,6 +33,7 @@ def tracker(
     active_loop: str | None = None,
     set_this_turn: dict[str, Any] | None = None,
     confidence: float = 0.9,
+    metadata: dict[str, Any] | None = None,
     **slots: Any,
 ) -> Tracker:
     """The tracker as Rasa sends it; `set_this_turn` are slots the slot mapping set after the message."""
@@ -41,6 +42,8 @@ def tracker(
     all_slots.update(slots)
     all_slots.update(set_this_turn or {})
     latest_message = {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": entities or []}
+    if metadata is not None:
+        latest_message["metadata"] = metadata
     events = [{"event": "user", "text": text, "parse_data": latest_message}]
     events += [{"event": "slot", "name": name, "value": value} for name, value in (set_this_turn or {}).items()]
     return Tracker(
@@ -253,3 +256,58 @@ def test_nothing_known_still_gets_a_polite_answer_with_a_case_link():
 def test_a_nonsense_language_slot_answers_in_english():
     (text,) = answer(country="DE", role="driver", language="zz-nonsense")
     assert "Mon–Fri 08:00–20:00 CET in German" in text
+
+
+# -- the channel's country suggestion (browser time zone, phone number) ------------------------------------------
+
+
+def test_a_time_zone_suggests_a_country_without_setting_it():
+    events, _ = run(
+        ActionResolveSlots(),
+        tracker("my session won't start", intent="driver_issue", metadata={"timezone": "Europe/Berlin"}),
+    )
+    slots = slot_events(events)
+    assert slots.get("suggested_country") == "DE"
+    assert "country" not in slots
+
+
+def test_a_stated_country_needs_no_suggestion():
+    events, _ = run(
+        ActionResolveSlots(),
+        tracker(
+            "I'm in Norway",
+            entities=[{"entity": "location", "value": "Norway"}],
+            metadata={"timezone": "Europe/Berlin", "phone_country": "SE"},
+        ),
+    )
+    slots = slot_events(events)
+    assert slots["country"] == "NO"
+    assert "suggested_country" not in slots
+
+
+def test_yes_to_the_suggestion_while_asking_for_the_country_confirms_it():
+    events, _ = run(
+        ActionResolveSlots(),
+        tracker("yes", intent="affirm", active_loop="support_form", requested_slot="country", suggested_country="DE"),
+    )
+    assert slot_events(events)["country"] == "DE"
+
+
+def test_yes_to_another_question_does_not_confirm_the_suggestion():
+    events, _ = run(
+        ActionResolveSlots(),
+        tracker("yes", intent="affirm", active_loop="support_form", requested_slot="role", suggested_country="DE"),
+    )
+    assert "country" not in slot_events(events)
+
+
+def test_asking_for_the_country_offers_the_suggestion_in_the_persons_language():
+    _, dispatcher = run(ActionAskCountry(), tracker(language="nb", suggested_country="DE"))
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_ask_country_suggested"
+    assert message["suggested_country_name"] == "Tyskland"
+
+
+def test_asking_for_the_country_without_a_suggestion_is_the_plain_question():
+    _, dispatcher = run(ActionAskCountry(), tracker())
+    assert [message["response"] for message in dispatcher.messages] == ["utter_ask_country"]
