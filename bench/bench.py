@@ -19,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.action_calls import measure_action_calls  # noqa: E402
 from bench.conversations import CONVERSATIONS  # noqa: E402
 from bench.nlu_eval import evaluate, print_table  # noqa: E402
 from launch.processes import MODEL, start_bot  # noqa: E402
@@ -120,6 +121,7 @@ def main() -> None:
     if not args.skip_training:
         results.update(measure_training())
     results.update(measure_lookups())
+    results.update(measure_action_calls())
     results.update(measure_serving(args.rounds))
     width = max(map(len, results))
     for name, value in results.items():

@@ -38,6 +38,8 @@ class RunningBot:
     actions_url: str
     workdir: Path
     processes: list[subprocess.Popen] = field(default_factory=list)
+    log_dir: Path | None = None
+    env: dict[str, str] | None = None
 
     def say(self, sender: str, message: str, metadata: dict | None = None, timeout: float = 30) -> list[dict]:
         """Post one message to the REST channel; the bot's messages for it."""
@@ -51,6 +53,24 @@ class RunningBot:
         )
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return json.load(response)
+
+    def start_again(self, name: str) -> None:
+        """Starts the stopped process `name` ("actions" or "rasa") again, on the same port and the same workdir
+        (tracker store), as a supervisor would after a crash; waits until it answers."""
+        index, url = {"actions": (0, self.actions_url), "rasa": (1, self.rasa_url)}[name]
+        if self.processes[index].poll() is None:
+            raise RuntimeError(f"{name} is still running")
+        port = int(url.rsplit(":", 1)[1])
+        command = (
+            action_server_command(port)
+            if name == "actions"
+            else rasa_server_command(port, self.workdir / "endpoints.yml")
+        )
+        log_dir = self.log_dir or self.workdir
+        log_name = f"{name}-{time.strftime('%H%M%S')}"  # the killed process's log stays
+        self.processes[index] = start_process(log_name, command, log_dir, self.env)
+        health = f"{url}/health" if name == "actions" else f"{url}/"
+        wait_until_up([health], [self.processes[index]], log_dir, [log_name])
 
     def stop(self) -> None:
         for process in self.processes:
@@ -91,13 +111,13 @@ def wait_until_up(urls: list[str], processes: list[subprocess.Popen], log_dir: P
                 time.sleep(0.5)
 
 
-def action_server_command(port: int) -> list[str]:
-    return [sys.executable, "-m", "actions", "--actions", "actions", "--port", str(port)]
+def action_server_command(port: int, python: str = sys.executable) -> list[str]:
+    return [python, "-m", "actions", "--actions", "actions", "--port", str(port)]
 
 
-def rasa_server_command(port: int, endpoints: Path) -> list[str]:
+def rasa_server_command(port: int, endpoints: Path, python: str = sys.executable) -> list[str]:
     return [
-        sys.executable, "-m", "rasa_extensions", "run",
+        python, "-m", "rasa_extensions", "run",
         "--model", str(MODEL),
         "--endpoints", str(endpoints),
         "--credentials", str(ROOT / "bot" / "credentials.yml"),
@@ -106,8 +126,17 @@ def rasa_server_command(port: int, endpoints: Path) -> list[str]:
     ]  # fmt: skip
 
 
-def start_bot(workdir: Path, log_dir: Path | None = None) -> RunningBot:
-    """Starts the action server and the Rasa server (SQLite tracker store) and waits until both answer."""
+def configured_action_endpoint() -> dict:
+    """bot/endpoints.yml's action_endpoint settings (timeout, retry_after), which a started bot keeps."""
+    return yaml.safe_load((ROOT / "bot" / "endpoints.yml").read_text())["action_endpoint"]
+
+
+def start_bot(
+    workdir: Path, log_dir: Path | None = None, env: dict[str, str] | None = None, python: str = sys.executable
+) -> RunningBot:
+    """Starts the action server and the Rasa server (SQLite tracker store) and waits until both answer.
+
+    `python` runs them: the Rasa venv's interpreter when the caller runs in another venv (the browser tests)."""
     if not MODEL.exists():
         raise RuntimeError(f"no trained model at {MODEL}: run `make train` (or `make test`, which trains)")
     rasa_port, actions_port = free_port(), free_port()
@@ -115,15 +144,17 @@ def start_bot(workdir: Path, log_dir: Path | None = None) -> RunningBot:
     endpoints.write_text(
         yaml.safe_dump(
             {
-                "action_endpoint": {"url": f"http://127.0.0.1:{actions_port}/webhook"},
+                "action_endpoint": {**configured_action_endpoint(), "url": f"http://127.0.0.1:{actions_port}/webhook"},
                 "tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(workdir / "tracker.db")},
             }
         )
     )
     log_dir = log_dir or workdir
-    bot = RunningBot(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{actions_port}", workdir)
-    bot.processes.append(start_process("actions", action_server_command(actions_port), log_dir))
-    bot.processes.append(start_process("rasa", rasa_server_command(rasa_port, endpoints), log_dir))
+    bot = RunningBot(
+        f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{actions_port}", workdir, log_dir=log_dir, env=env
+    )
+    bot.processes.append(start_process("actions", action_server_command(actions_port, python), log_dir, env))
+    bot.processes.append(start_process("rasa", rasa_server_command(rasa_port, endpoints, python), log_dir, env))
     try:
         wait_until_up([f"{bot.actions_url}/health", f"{bot.rasa_url}/"], bot.processes, log_dir, ["actions", "rasa"])
     except RuntimeError:

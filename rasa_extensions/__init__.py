@@ -10,7 +10,15 @@ from __future__ import annotations
 import importlib
 
 # Each module named here has an `install()` that changes one behaviour of Rasa and says why in its docstring.
-EXTENSIONS: tuple[str, ...] = ()
+EXTENSIONS: tuple[str, ...] = (
+    "log_redaction",
+    "http_api",
+    "model_source",
+    "input_limits",
+    "action_fallback",
+    "fast_action_calls",
+    "form_activation",
+)
 
 
 def install() -> None:

@@ -6,11 +6,17 @@ that what is tested is what runs.
 
 from __future__ import annotations
 
+import os
+import sys
+
 from rasa_extensions import install
+from rasa_extensions.credentials import with_composed_credentials
 
 
 def main() -> None:
     install()
+    # The messaging channels whose settings are in the environment join bot/credentials.yml's (credentials.py).
+    sys.argv = with_composed_credentials(sys.argv, os.environ)
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

@@ -1,12 +1,14 @@
 """The support directory library: load, validate and query `data/directory.yaml`. Independent of Rasa."""
 
 import os
+import time
 from functools import cache
 from pathlib import Path
 
 from .hours import Hours, Status, Window
 from .loader import DEFAULT_PATH, DirectoryError, Problem, load_directory, parse_directory
 from .model import Answer, Audience, CountryListing, Directory, Line, Region
+from .reloading import ReloadingDirectory
 
 __all__ = [
     "DEFAULT_PATH",
@@ -24,15 +26,17 @@ __all__ = [
     "default_directory",
     "load_directory",
     "parse_directory",
+    "served_directory",
 ]
 
 
 def default_directory() -> Directory:
-    """The directory of this process, loaded and validated once: `data/directory.yaml`, or the file named by
-    the environment variable SUPPORT_DIRECTORY."""
-    return _load_once(Path(os.environ.get("SUPPORT_DIRECTORY") or DEFAULT_PATH))
+    """The directory of this process: `data/directory.yaml`, or the file named by the environment variable
+    SUPPORT_DIRECTORY; loaded and validated once, and replaced only by an edited file that validates
+    (see reloading.py)."""
+    return served_directory().current(time.monotonic())
 
 
 @cache
-def _load_once(path: Path) -> Directory:
-    return load_directory(path)
+def served_directory() -> ReloadingDirectory:
+    return ReloadingDirectory(Path(os.environ.get("SUPPORT_DIRECTORY") or DEFAULT_PATH))

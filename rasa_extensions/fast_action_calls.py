@@ -1,0 +1,138 @@
+"""Custom action calls without two costs that Rasa 3.6 pays on every one of them, sending and checking the same.
+
+A profile of the Rasa server under load (issue 6) put 20 % of its CPU in `RemoteAction._validate_action_result`,
+because `jsonschema.validate()` checks the schema itself and builds a new validator on every call, and 14 % in
+JSON-encoding the domain (87 KB here) that goes with every action call although it never changes while a model is
+loaded. This extension
+
+- validates each action server response with a validator built once for Rasa's own schema; a response that does
+  not validate is handed to Rasa's own method, so the exception and its message are exactly Rasa's;
+- encodes a Domain's dict once and builds each request body around that text. The bytes sent are exactly what
+  `json.dumps(body)` (aiohttp's default for `json=`) gives, with the same headers, so rasa-sdk receives the same JSON.
+
+It replaces `RemoteAction._action_call_format`, `RemoteAction._validate_action_result` and `EndpointConfig.request`,
+each by a wrapper that calls Rasa's own; `RemoteAction.run` stays Rasa's (another extension wraps it).
+A Domain is not changed while it is loaded (Rasa builds a new one for a new model); the encoded text is kept per
+Domain object and dropped with it.
+"""
+
+from __future__ import annotations
+
+import json
+import weakref
+from typing import Any
+
+from jsonschema.exceptions import best_match
+from jsonschema.validators import validator_for
+from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.domain import Domain
+from rasa.utils.endpoints import EndpointConfig
+
+DOMAIN_KEY = "domain"
+_INSTALLED_MARK = "_fast_action_calls"
+
+
+class ActionCallBody(dict):
+    """A request body whose domain is already encoded; a plain dict to anything that reads it."""
+
+    __slots__ = ("domain_data", "domain_json")
+
+    def __init__(self, body: dict[str, Any], domain_data: dict[str, Any], domain_json: str) -> None:
+        super().__init__(body)
+        self.domain_data = domain_data
+        self.domain_json = domain_json
+
+    def encoded(self) -> bytes:
+        """`json.dumps(self).encode()`, reusing the domain's text when the body still holds that domain, last."""
+        keys = list(self)
+        if not keys or keys[-1] != DOMAIN_KEY or self[DOMAIN_KEY] is not self.domain_data:
+            return json.dumps(self).encode("utf-8")
+        head = {key: self[key] for key in keys[:-1]}
+        opening = json.dumps(head)[:-1] + ", " if head else "{"
+        return f"{opening}{json.dumps(DOMAIN_KEY)}: {self.domain_json}}}".encode()
+
+
+class _DomainJson:
+    """The JSON text of each loaded Domain's dict, computed once and forgotten when the Domain is."""
+
+    def __init__(self) -> None:
+        self._texts: dict[int, tuple[weakref.ref, dict[str, Any], str]] = {}
+
+    def text(self, domain: Domain, data: dict[str, Any]) -> str:
+        key = id(domain)
+        entry = self._texts.get(key)
+        if entry is None or entry[0]() is not domain or entry[1] is not data:
+            entry = (weakref.ref(domain, lambda _ref, key=key: self._texts.pop(key, None)), data, json.dumps(data))
+            self._texts[key] = entry
+        return entry[2]
+
+
+_domain_json = _DomainJson()
+
+
+def action_call_body(body: dict[str, Any], domain: Domain) -> dict[str, Any]:
+    """The body Rasa built for an action call, carrying the domain's cached text when it includes the domain."""
+    data = body.get(DOMAIN_KEY)
+    if not isinstance(data, dict):
+        return body  # selective domain: this action gets no domain
+    return ActionCallBody(body, data, _domain_json.text(domain, data))
+
+
+class ResponseValidator:
+    """Rasa's check of an action server response, with the validator built once instead of on every call."""
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        cls = validator_for(schema)
+        cls.check_schema(schema)  # what jsonschema.validate() does on every call
+        self._validator = cls(schema)
+
+    def is_valid(self, result: Any) -> bool:
+        return best_match(self._validator.iter_errors(result)) is None
+
+
+_response_validator: ResponseValidator | None = None
+
+
+def response_validator() -> ResponseValidator:
+    global _response_validator
+    if _response_validator is None:
+        _response_validator = ResponseValidator(RemoteAction.action_response_format_spec())
+    return _response_validator
+
+
+def install() -> None:
+    """Wraps the three methods once; safe to call again."""
+    if getattr(RemoteAction._action_call_format, _INSTALLED_MARK, False):
+        return
+    rasa_call_format = RemoteAction._action_call_format
+    rasa_validate = RemoteAction._validate_action_result
+    rasa_request = EndpointConfig.request
+    rasa_schema = RemoteAction.action_response_format_spec
+
+    def _action_call_format(self: RemoteAction, tracker: Any, domain: Domain) -> dict[str, Any]:
+        return action_call_body(rasa_call_format(self, tracker, domain), domain)
+
+    def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
+        if type(self).action_response_format_spec is rasa_schema and response_validator().is_valid(result):
+            return True
+        return rasa_validate(self, result)  # an invalid response (or another schema): Rasa's own error
+
+    async def request(
+        self: EndpointConfig,
+        method: str = "post",
+        subpath: str | None = None,
+        content_type: str | None = "application/json",
+        compress: bool = False,
+        **kwargs: Any,
+    ) -> Any:
+        body = kwargs.get("json")
+        if isinstance(body, ActionCallBody) and content_type == "application/json":
+            del kwargs["json"]
+            kwargs["data"] = body.encoded()
+        return await rasa_request(self, method, subpath, content_type, compress, **kwargs)
+
+    for function in (_action_call_format, _validate_action_result, request):
+        setattr(function, _INSTALLED_MARK, True)
+    RemoteAction._action_call_format = _action_call_format
+    RemoteAction._validate_action_result = _validate_action_result
+    EndpointConfig.request = request

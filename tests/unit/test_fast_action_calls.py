@@ -1,0 +1,186 @@
+"""rasa_extensions.fast_action_calls against Rasa's own code: the same bytes on the wire, the same verdicts, errors."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import aiohttp.web
+import pytest
+from jsonschema import ValidationError
+from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
+
+from rasa_extensions import fast_action_calls
+
+ROOT = Path(__file__).resolve().parents[2]
+ORIGINALS = {
+    (RemoteAction, "_action_call_format"): RemoteAction._action_call_format,
+    (RemoteAction, "_validate_action_result"): RemoteAction._validate_action_result,
+    (EndpointConfig, "request"): EndpointConfig.request,
+}
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return Domain.load(str(ROOT / "bot" / "domain"))
+
+
+@pytest.fixture()
+def installed() -> Iterator[None]:
+    """The extension installed for one test, Rasa's own methods restored afterwards."""
+    fast_action_calls.install()
+    yield
+    for (cls, name), original in ORIGINALS.items():
+        setattr(cls, name, original)
+
+
+def tracker(domain: Domain) -> DialogueStateTracker:
+    events = [
+        ActionExecuted("action_listen"),
+        UserUttered(
+            "Jeg er sjåfør i Tyskland, ring meg på +47 912 34 567 «snart» 🚗",
+            intent={"name": "driver_issue", "confidence": 0.93},
+            entities=[{"entity": "place", "value": "Tyskland", "start": 17, "end": 25}],
+            parse_data={"text": "…", "intent": {"name": "driver_issue", "confidence": 0.93}},
+            metadata={"language": "nb-NO"},
+        ),
+        SlotSet("language", "nb"),
+    ]
+    return DialogueStateTracker.from_events("sender-æøå", events, slots=domain.slots)
+
+
+def rasa_body(action: RemoteAction, tracker: DialogueStateTracker, domain: Domain) -> bytes:
+    """What Rasa 3.6 sends: aiohttp encodes `json=` with json.dumps and UTF-8."""
+    return json.dumps(ORIGINALS[(RemoteAction, "_action_call_format")](action, tracker, domain)).encode("utf-8")
+
+
+def test_body_is_byte_for_byte_rasas(domain: Domain, installed: None) -> None:
+    action = RemoteAction("action_answer", EndpointConfig("http://127.0.0.1:1/webhook"))
+    conversation = tracker(domain)
+    expected = rasa_body(action, conversation, domain)
+    for _ in range(2):  # the second call uses the cached domain text
+        body = action._action_call_format(conversation, domain)
+        assert isinstance(body, fast_action_calls.ActionCallBody)
+        assert body == json.loads(expected)
+        assert body.encoded() == expected
+    assert len(expected) > 50_000  # the real domain went with it
+
+
+def test_a_new_domain_is_encoded_anew(domain: Domain, installed: None) -> None:
+    action = RemoteAction("action_answer", EndpointConfig("http://127.0.0.1:1/webhook"))
+    other = Domain.from_dict({"intents": ["greet"], "responses": {"utter_hi": [{"text": "hi"}]}})
+    for each in (domain, other, domain):
+        conversation = DialogueStateTracker.from_events("s", [], slots=each.slots)
+        assert action._action_call_format(conversation, each).encoded() == rasa_body(action, conversation, each)
+
+
+def test_a_body_changed_after_it_was_built_is_encoded_as_it_is(domain: Domain) -> None:
+    body = fast_action_calls.action_call_body({"next_action": "a", "domain": domain.as_dict()}, domain)
+    body["domain"] = {"replaced": True}
+    assert body.encoded() == json.dumps({"next_action": "a", "domain": {"replaced": True}}).encode()
+    body["version"] = "x"  # domain no longer last
+    assert body.encoded() == json.dumps(dict(body)).encode()
+
+
+def test_selective_domain_leaves_the_body_alone(domain: Domain, installed: None) -> None:
+    action = RemoteAction("action_answer", EndpointConfig("http://127.0.0.1:1/webhook", enable_selective_domain=True))
+    body = action._action_call_format(tracker(domain), domain)
+    assert "domain" not in body
+    assert not isinstance(body, fast_action_calls.ActionCallBody)
+
+
+async def _wire(send) -> list[tuple[bytes, dict[str, str]]]:
+    """Runs a real HTTP server on loopback, lets `send(url)` post to it, and returns what arrived."""
+    received: list[tuple[bytes, dict[str, str]]] = []
+
+    async def webhook(request: aiohttp.web.Request) -> aiohttp.web.Response:
+        received.append((await request.read(), dict(request.headers)))
+        return aiohttp.web.json_response({"events": [], "responses": []})
+
+    app = aiohttp.web.Application(client_max_size=2**24)
+    app.router.add_post("/webhook", webhook)
+    runner = aiohttp.web.AppRunner(app)
+    await runner.setup()
+    site = aiohttp.web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    try:
+        await send(f"http://127.0.0.1:{port}/webhook")
+    finally:
+        await runner.cleanup()
+    return received
+
+
+@pytest.mark.parametrize("compress", [False, True])
+def test_the_request_on_the_wire_is_rasas(domain: Domain, compress: bool) -> None:
+    conversation = tracker(domain)
+
+    async def send(url: str) -> None:
+        endpoint = EndpointConfig(url, headers={"X-Extra": "1"})
+        action = RemoteAction("action_answer", endpoint)
+        body = action._action_call_format(conversation, domain)
+        answer = await endpoint.request(json=body, method="post", timeout=10, compress=compress)
+        assert action._validate_action_result(answer)
+
+    before = asyncio.run(_wire(send))
+    fast_action_calls.install()
+    try:
+        after = asyncio.run(_wire(send))
+    finally:
+        for (cls, name), original in ORIGINALS.items():
+            setattr(cls, name, original)
+    (body_before, headers_before), (body_after, headers_after) = before[0], after[0]
+    assert body_after == body_before
+    for header in ("Content-Type", "Content-Length", "Content-Encoding", "X-Extra", "Transfer-Encoding"):
+        assert headers_after.get(header) == headers_before.get(header), header
+
+
+VALID = [
+    {},
+    {"events": [], "responses": []},
+    {"events": [{"event": "slot", "name": "country", "value": "DE"}], "responses": [{"text": "hei"}]},
+    {"events": [{"event": "followup", "name": "action_x"}, {"event": "action_execution_rejected"}]},
+]
+INVALID = [
+    [],
+    "text",
+    {"events": {"event": "slot"}},
+    {"events": [{"name": "no event key"}]},
+    {"events": [{"event": "slot", "name": 3}]},
+    {"events": [{"event": "no_such_event"}]},
+    {"responses": "hei"},
+    {"responses": ["hei"]},
+]
+
+
+@pytest.mark.parametrize("result", VALID)
+def test_a_valid_response_passes_as_with_rasa(result: object, installed: None) -> None:
+    action = RemoteAction("action_answer", None)
+    assert ORIGINALS[(RemoteAction, "_validate_action_result")](action, result) is True
+    assert action._validate_action_result(result) is True
+
+
+@pytest.mark.parametrize("result", INVALID)
+def test_an_invalid_response_fails_as_with_rasa(result: object, installed: None) -> None:
+    action = RemoteAction("action_answer", None)
+    with pytest.raises(ValidationError) as rasa_error:
+        ORIGINALS[(RemoteAction, "_validate_action_result")](action, result)
+    with pytest.raises(ValidationError) as error:
+        action._validate_action_result(result)
+    assert type(error.value) is type(rasa_error.value)
+    assert str(error.value) == str(rasa_error.value)
+    assert error.value.message == rasa_error.value.message
+    assert list(error.value.path) == list(rasa_error.value.path)
+    assert "Failed to validate Action server response" in error.value.message
+
+
+def test_install_twice_wraps_once(installed: None) -> None:
+    wrapped = RemoteAction._validate_action_result
+    fast_action_calls.install()
+    assert RemoteAction._validate_action_result is wrapped
