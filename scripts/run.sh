@@ -14,6 +14,7 @@ RASA_PORT=${RASA_PORT:-5005}
 ACTIONS_PORT=5055
 WEB_PORT=${WEB_PORT:-8080}
 export WEB_ORIGINS=${WEB_ORIGINS:-http://127.0.0.1:$WEB_PORT,http://localhost:$WEB_PORT}
+export CORS_ORIGINS=${CORS_ORIGINS:-$WEB_ORIGINS}  # the HTTP API (when on) admits the same page
 export SANIC_HOST=127.0.0.1  # the action server's webhook has no authentication: loopback only
 mkdir -p run
 # Conversations with no message in CONVERSATION_RETENTION_DAYS (30) are deleted at every start.
