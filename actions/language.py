@@ -8,6 +8,7 @@ them. Short or uncertain messages ("ok", "13", a city) never switch the language
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -35,6 +36,12 @@ NEIGHBOURS = frozenset({"nb", "da", "sv"})
 NEIGHBOURS_SURE, NEIGHBOURS_APART = 0.35, 0.25
 #: ...and ahead of every other language by this much ("I'm a driver in" is a three-way tie with English).
 NEIGHBOURS_AHEAD = 0.08
+#: The whole message, place name included, decides between them only when it leans to one by this much.
+SPELLING_APART = 0.1
+
+#: The company's and its customer groups' names read the same in every language, so they are no evidence of one;
+#: lingua takes "ViriCiti-Kunde" for Dutch enough to lose "Ich bin ... an wen wende ich mich?" for German.
+_BRAND_NAMES = re.compile(r"charge\s?point|viriciti|be\.?\s?energised|telematics", re.IGNORECASE)
 
 #: Names of languages that CLDR writes differently from how people say "in X" (Czech "česky", Polish "po polsku").
 _EXTRA_NAMES = {
@@ -66,7 +73,8 @@ def detect(text: str, country: str | None = None, current: str | None = None, hi
 
     `hint` is the whole message, place names included, for telling close neighbours apart.
     """
-    if not text or not any(char.isalpha() for char in text):
+    text = _BRAND_NAMES.sub(" ", text or "")
+    if not any(char.isalpha() for char in text):
         return None
     values = _detector().compute_language_confidence_values(text)
     if not values:
@@ -87,14 +95,24 @@ def detect(text: str, country: str | None = None, current: str | None = None, hi
         if home in (first, second):
             return home
         if hint:  # the place as they spell it ("Belgia" is Norwegian, "Belgien" Danish) may tell them apart
-            spelled = detect(hint)
-            return spelled if spelled in (first, second) else first
+            return _spelled_apart(hint, (first, second)) or first
         return first
     if first_value >= SURE:
         return first
     if count >= MIN_WORDS and first_value >= FAIRLY_SURE and first_value - second_value >= MARGIN:
         return first
     return None
+
+
+def _spelled_apart(whole_message: str, neighbours: tuple[str | None, str | None]) -> str | None:
+    """Which of two neighbours the whole message leans to, if clearly: "Belgia" tips it, "Estland" (both) does not."""
+    values = _detector().compute_language_confidence_values(_BRAND_NAMES.sub(" ", whole_message))
+    confidence = {_code_of(value.language.iso_code_639_1): value.value for value in values}
+    one, other = neighbours
+    lead = confidence.get(one, 0.0) - confidence.get(other, 0.0)
+    if abs(lead) < SPELLING_APART:
+        return None
+    return one if lead > 0 else other
 
 
 def _code_of(iso: IsoCode639_1) -> str:

@@ -90,3 +90,28 @@ def test_the_role_vocabulary_covers_every_language():
 )
 def test_neighbours_and_the_conversations_own_language(text, country, current, language):
     assert detect(text, country, current) == language
+
+
+def test_brand_names_are_no_evidence_of_a_language():
+    # lingua alone: German 0.22, Dutch 0.20 (from "ViriCiti-Kunde"), too unsure to switch from English
+    assert choose_language("Ich bin ViriCiti-Kunde, an wen wende ich mich?", None).language == "de"
+
+
+@pytest.mark.parametrize(
+    ("place", "expected"),
+    [
+        ("Belgia", "nb"),  # the Norwegian spelling tips a message that reads as either
+        ("Belgien", "da"),
+        ("Estland", "da"),  # spelt the same in both: the rest of the message decides
+    ],
+)
+def test_a_place_spelling_decides_between_neighbours_only_when_it_differs(place, expected):
+    whole = f"Jeg er i {place}, hvilket nummer skal jeg ringe til?"
+    prose = whole.replace(place, " ")
+    assert choose_language(prose, None, whole_message=whole).language == expected
+
+
+def test_a_norwegian_spelling_decides_even_when_lingua_ranks_danish_low():
+    # "Jeg er elbilist i" is a Danish/Norwegian tie; with "Belgia" lingua puts Danish behind Polish and German
+    whole = "Jeg er elbilist i Belgia"
+    assert choose_language("Jeg er elbilist i ", None, whole_message=whole, country="BE").language == "nb"
