@@ -50,8 +50,14 @@ def _spans(example) -> dict[str, set[tuple[int, int, str]]]:
 
 
 def evaluate(
-    folds: int = 3, config: str = "bot/config.yml", languages: list[str] | None = None
+    folds: int = 3,
+    config: str = "bot/config.yml",
+    languages: list[str] | None = None,
+    only_folds: list[int] | None = None,
+    mistakes: list[tuple[str, str, str, str, float]] | None = None,
 ) -> dict[str, dict[str, float]]:
+    """Scores per language; `only_folds` runs some of the folds (quicker comparisons on the same split), and
+    `mistakes` (when given) collects (language, gold intent, predicted intent, text, confidence) of every miss."""
     from rasa.core.agent import Agent
     from rasa.model_training import train_nlu
     from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -67,7 +73,7 @@ def evaluate(
     gold_intents, predicted_intents = defaultdict(list), defaultdict(list)
     entity_counts = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))  # language -> entity -> [tp, fp, fn]
     recognition = defaultdict(lambda: defaultdict(lambda: [0, 0]))  # language -> country/role -> [right, total]
-    for fold in range(folds):
+    for fold in only_folds if only_folds is not None else range(folds):
         train, tests = [], {}
         for language, examples in by_language.items():
             fold_train, fold_test = _split(examples, folds, fold)
@@ -84,6 +90,16 @@ def evaluate(
                     parsed = asyncio.run(agent.parse_message(text))
                     gold_intents[language].append(example.get("intent"))
                     predicted_intents[language].append(parsed["intent"]["name"])
+                    if mistakes is not None and parsed["intent"]["name"] != example.get("intent"):
+                        mistakes.append(
+                            (
+                                language,
+                                example.get("intent"),
+                                parsed["intent"]["name"],
+                                text,
+                                parsed["intent"]["confidence"],
+                            )
+                        )
                     gold_spans = _spans(example)
                     predicted_spans = defaultdict(set)
                     for entity in parsed.get("entities", []):
@@ -100,12 +116,15 @@ def evaluate(
                         parsed["intent"]["name"],
                         intent_confidence=parsed["intent"]["confidence"],
                     )
-                    if gold_spans["location"] and gold.country:
-                        recognition[language]["country"][0] += ours.country == gold.country
-                        recognition[language]["country"][1] += 1
-                    if gold_spans["role"] and gold.role:
-                        recognition[language]["role"][0] += ours.role == gold.role
-                        recognition[language]["role"][1] += 1
+                    for name, stated, found in (
+                        ("country", gold.country if gold_spans["location"] else None, ours.country),
+                        ("role", gold.role if gold_spans["role"] else None, ours.role),
+                    ):
+                        if stated:
+                            recognition[language][name][0] += found == stated
+                            recognition[language][name][1] += 1
+                            if mistakes is not None and found != stated:
+                                mistakes.append((language, f"{name}={stated}", f"{name}={found}", text, 1.0))
     results = {}
     for language in by_language:
         row = {
@@ -133,9 +152,28 @@ def print_table(results: dict[str, dict[str, float]]) -> None:
 
 if __name__ == "__main__":
     import argparse
+    import sys
+
+    sys.path.insert(0, str(ROOT))  # run as a script: `actions` is imported from the project root
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--languages", nargs="*", help="only these data/nlu files (default: all)")
+    parser.add_argument("--config", default="bot/config.yml", help="the pipeline to evaluate")
+    parser.add_argument("--only-folds", nargs="*", type=int, help="run only these folds of the split (0-based)")
+    parser.add_argument("--mistakes", type=Path, help="write every misclassified message here (TSV)")
     args = parser.parse_args()
-    print_table(evaluate(args.folds, languages=args.languages))
+    missed: list = []
+    print_table(evaluate(args.folds, args.config, args.languages, args.only_folds, missed))
+    if args.mistakes:
+        lines = ["language\tgold\tpredicted\tconfidence\ttext"]
+        lines += [f"{lang}\t{gold}\t{pred}\t{conf:.2f}\t{text}" for lang, gold, pred, text, conf in sorted(missed)]
+        args.mistakes.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    pairs: dict[tuple[str, str], int] = defaultdict(int)
+    for _, gold, predicted, _, _ in missed:
+        if "=" in gold:
+            continue  # a missed country or role, listed in --mistakes
+        pairs[(gold, predicted)] += 1
+    print("most confused (gold -> predicted: count, all languages):")
+    for (gold, predicted), count in sorted(pairs.items(), key=lambda item: -item[1])[:25]:
+        print(f"  {gold} -> {predicted}: {count}")
