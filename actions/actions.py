@@ -17,7 +17,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from .countries import country_name, guess_region
+from .countries import country_name
 from .directory import Audience, default_directory
 from .interpretation import (
     CONVERSATIONAL_INTENTS,
@@ -27,9 +27,9 @@ from .interpretation import (
     understand,
 )
 from .language import choose_language
-from .render import AnswerRenderer
+from .render import render_answer
 from .suggestion import suggested_country
-from .texts import DEFAULT_LANGUAGE, Texts
+from .texts import DEFAULT_LANGUAGE
 
 #: After this many answers the bot could not use, it stops asking and says what it can.
 MAX_UNCLEAR_ANSWERS = 2
@@ -218,7 +218,7 @@ class ActionAnswerContact(Action):
         now = self.clock()
         country = tracker.get_slot("country")
         audience = Audience.get(tracker.get_slot("role"))
-        renderer = AnswerRenderer(Texts.from_domain(domain, tracker.get_slot("language")))
+        language = tracker.get_slot("language")
         directory = default_directory()
         # Without a role (the person could not say), a listed country gets both of its audiences' lines.
         audiences = [audience] if audience else [Audience.DRIVER]
@@ -226,8 +226,8 @@ class ActionAnswerContact(Action):
             audiences.append(Audience.BUSINESS)
         message = _latest(tracker)
         asked_language = requested_line_language(message.text, message.entities, message.intent)
+        responses = domain.get("responses", {})
         for each in audiences:
-            answer = directory.answer(country, each, region_guess=guess_region(country))
-            answer, missing_language = answer.in_language(tracker.get_slot("language"), asked_language)
-            dispatcher.utter_message(text=renderer.answer(answer, now, missing_language=missing_language))
+            _, text = render_answer(directory, country, each, responses, language, now, asked_language)
+            dispatcher.utter_message(text=text)
         return [SlotSet("unclear_answers", 0)]

@@ -6,15 +6,16 @@ from CLDR through Babel, so "Mon–Fri 08:00–20:00" and "German and Italian" a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton, get_day_names
 from babel.lists import format_list
 
-from .countries import country_name
-from .directory import Answer, Hours, Line
+from .countries import country_name, guess_region
+from .directory import Answer, Audience, Directory, Hours, Line
 from .directory.hours import Window
 from .texts import DEFAULT_LANGUAGE, Texts
 
@@ -175,3 +176,25 @@ class AnswerRenderer:
         if answer.listed:  # Australia lists drivers only
             return self.texts(f"utter_fragment_no_line_{answer.audience.value}", country=country)
         return self.texts("utter_fragment_unlisted", country=country)
+
+
+def render_answer(
+    directory: Directory,
+    country: str | None,
+    audience: Audience,
+    responses: Mapping[str, list[Mapping[str, Any]]],
+    language: str | None,
+    now: datetime,
+    asked_language: str | None = None,
+) -> tuple[Answer, str]:
+    """The directory's answer for one audience, narrowed to the language wanted, and its text.
+
+    The one way to answer: the action server's action_answer_contact and the Rasa server's fallback
+    (rasa_extensions/action_fallback.py) both call it, so a person reads the same either way.
+    """
+    answer = directory.answer(country, audience, region_guess=guess_region(country))
+    answer, missing_language = answer.in_language(language, asked_language)
+    text = AnswerRenderer(Texts(responses, language or DEFAULT_LANGUAGE)).answer(
+        answer, now, missing_language=missing_language
+    )
+    return answer, text

@@ -40,6 +40,8 @@ class RunningBot:
     processes: list[subprocess.Popen] = field(default_factory=list)
     log_dir: Path | None = None
     env: dict[str, str] | None = None
+    #: The interpreter that runs the servers (the Rasa venv's), also for a restart.
+    python: str = sys.executable
 
     def say(self, sender: str, message: str, metadata: dict | None = None, timeout: float = 30) -> list[dict]:
         """Post one message to the REST channel; the bot's messages for it."""
@@ -62,9 +64,9 @@ class RunningBot:
             raise RuntimeError(f"{name} is still running")
         port = int(url.rsplit(":", 1)[1])
         command = (
-            action_server_command(port)
+            action_server_command(port, self.python)
             if name == "actions"
-            else rasa_server_command(port, self.workdir / "endpoints.yml")
+            else rasa_server_command(port, self.workdir / "endpoints.yml", self.python)
         )
         log_dir = self.log_dir or self.workdir
         log_name = f"{name}-{time.strftime('%H%M%S')}"  # the killed process's log stays
@@ -151,7 +153,12 @@ def start_bot(
     )
     log_dir = log_dir or workdir
     bot = RunningBot(
-        f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{actions_port}", workdir, log_dir=log_dir, env=env
+        f"http://127.0.0.1:{rasa_port}",
+        f"http://127.0.0.1:{actions_port}",
+        workdir,
+        log_dir=log_dir,
+        env=env,
+        python=python,
     )
     bot.processes.append(start_process("actions", action_server_command(actions_port, python), log_dir, env))
     bot.processes.append(start_process("rasa", rasa_server_command(rasa_port, endpoints, python), log_dir, env))

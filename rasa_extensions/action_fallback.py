@@ -34,8 +34,7 @@ from rasa.shared.core.events import Event, SlotSet
 
 from actions.countries import guess_region
 from actions.directory import Audience, Directory, DirectoryError, default_directory
-from actions.render import AnswerRenderer
-from actions.texts import DEFAULT_LANGUAGE, Texts
+from actions.render import render_answer
 
 logger = logging.getLogger(__name__)
 
@@ -177,12 +176,10 @@ def known_answer(
     The same text action_answer_contact renders for one audience (actions.render), without the action server.
     """
     audience = Audience.get(role)
-    answer = directory.answer(country, audience or Audience.DRIVER, region_guess=guess_region(country))
-    if audience is None or not answer.lines:
-        return None, answer.case_link
-    answer, missing_language = answer.in_language(language)
-    renderer = AnswerRenderer(Texts(responses, language or DEFAULT_LANGUAGE))
-    return renderer.answer(answer, now, missing_language=missing_language), answer.case_link
+    if audience is None:
+        return None, directory.answer(country, Audience.DRIVER, region_guess=guess_region(country)).case_link
+    answer, text = render_answer(directory, country, audience, responses, language, now)
+    return (text if answer.lines else None), answer.case_link
 
 
 async def _utter(nlg, tracker, output_channel, response: str, **values: Any) -> list[Event]:

@@ -50,7 +50,7 @@ def install() -> None:
         if isinstance(self.text, str):
             cleaned = clean_text(self.text)
             if len(self.text) > MAX_MESSAGE_CHARACTERS:
-                logger.info("A message of %d characters was cut to %d.", len(self.text), MAX_MESSAGE_CHARACTERS)
+                logger.info("A message of %d characters was cleaned and cut to %d.", len(self.text), len(cleaned))
             self.text = cleaned
 
     __init__.cleans_text = True  # type: ignore[attr-defined]

@@ -24,7 +24,6 @@ import re
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 from rasa.core.channels.channel import UserMessage, decode_bearer_token
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOOutput
@@ -35,6 +34,8 @@ from sanic.response import HTTPResponse
 from sanic_cors.core import SANIC_CORS_EVALUATED
 from socketio import AsyncServer
 
+from rasa_extensions.http_api import exact_origin, origins_from
+
 logger = logging.getLogger(__name__)
 
 # Overrides the credentials' `cors_allowed_origins` (comma-separated), so that `make run` with another WEB_PORT
@@ -42,26 +43,12 @@ logger = logging.getLogger(__name__)
 ORIGINS_ENVIRONMENT_VARIABLE = "WEB_ORIGINS"
 # The widget stores what the server confirmed (a uuid4 hex); anything else is not one of ours.
 SESSION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
-# host[:port]: a name, an IPv4 or a bracketed IPv6 address; no wildcard, no user info.
-NETLOC = re.compile(r"([a-z0-9-]+(\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(:[0-9]{1,5})?")
-
-
-def parse_origin(origin: str) -> str:
-    """One allowed origin, normalised (`http://host:port`, no path); raises ValueError for anything else."""
-    parts = urlsplit(origin.strip())
-    netloc = parts.netloc.lower()
-    exact = parts.scheme in ("http", "https") and NETLOC.fullmatch(netloc) and parts.path in ("", "/")
-    if not exact or parts.query or parts.fragment:
-        raise ValueError(f"socket.io: {origin!r} is not an origin like http://127.0.0.1:8080 ('*' is not allowed)")
-    return f"{parts.scheme}://{netloc}"
 
 
 def allowed_origins(configured: list[str] | str | None, environment: dict[str, str]) -> list[str]:
     """The origins allowed to connect: the environment's WEB_ORIGINS if set, else the credentials' list."""
-    value = environment.get(ORIGINS_ENVIRONMENT_VARIABLE) or configured
-    if isinstance(value, str):
-        value = value.split(",")
-    origins = [parse_origin(origin) for origin in value or [] if origin.strip()]
+    value = environment.get(ORIGINS_ENVIRONMENT_VARIABLE) or configured or []
+    origins = origins_from(value) if isinstance(value, str) else [exact_origin(origin) for origin in value if origin]
     if not origins:
         raise ValueError(
             f"socket.io: no allowed origins; set cors_allowed_origins in bot/credentials.yml "
