@@ -45,10 +45,16 @@ CONTENT_TYPES = {
 COMPRESSIBLE = frozenset({".html", ".js", ".css", ".svg", ".txt"})
 
 
-@functools.lru_cache(maxsize=16)
 def gzipped(body: bytes) -> bytes:
-    """The widget's bundle is 715 kB, 212 kB gzipped; compressed once per content, not per request."""
     return gzip.compress(body, compresslevel=6, mtime=0)
+
+
+@functools.cache
+def widget_bundle() -> tuple[bytes, bytes]:
+    """The widget's bundle as served, plain and gzipped (715 kB, 212 kB): it does not change while the server
+    runs, so it is read, stripped of its remote font import and compressed once, not per request."""
+    body = WIDGET_BUNDLE.read_bytes().replace(WIDGET_REMOTE_FONT, b"")
+    return body, gzipped(body)
 
 
 def origin_of(url: str) -> str:
@@ -128,20 +134,22 @@ class SupportPageHandler(BaseHTTPRequestHandler):
 
     def _serve(self, with_body: bool) -> None:
         path = resolve(self.path)
-        if path is None or not path.is_file():
+        if path is None:
             self._plain(HTTPStatus.NOT_FOUND, "Not found\n", with_body=with_body)
             return
-        body = path.read_bytes()
+        compressed = None
         if path == WIDGET_BUNDLE:
-            body = body.replace(WIDGET_REMOTE_FONT, b"")
-        elif path.name == "index.html":
-            body = body.replace(CHAT_SERVER_PLACEHOLDER.encode(), html.escape(self.chat_server).encode())
+            body, compressed = widget_bundle()
+        else:  # the page's own few small files, read afresh so that an edit shows on reload
+            body = path.read_bytes()
+            if path.name == "index.html":
+                body = body.replace(CHAT_SERVER_PLACEHOLDER.encode(), html.escape(self.chat_server).encode())
         content_type = CONTENT_TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0]
         extra = {}
         if path.suffix in COMPRESSIBLE:
             extra["Vary"] = "Accept-Encoding"
             if "gzip" in self.headers.get("Accept-Encoding", ""):
-                body, extra["Content-Encoding"] = gzipped(body), "gzip"
+                body, extra["Content-Encoding"] = compressed or gzipped(body), "gzip"
         self._send(HTTPStatus.OK, body, content_type or "application/octet-stream", extra, with_body)
 
     def _plain(self, status: HTTPStatus, text: str, extra: dict[str, str] | None = None, with_body: bool = True):
