@@ -133,6 +133,11 @@ def configured_action_endpoint() -> dict:
     return yaml.safe_load((ROOT / "bot" / "endpoints.yml").read_text())["action_endpoint"]
 
 
+def configured_tracker_store(database: Path) -> dict:
+    """bot/endpoints.yml's tracker store (its type and dialect) on another SQLite file."""
+    return {**yaml.safe_load((ROOT / "bot" / "endpoints.yml").read_text())["tracker_store"], "db": str(database)}
+
+
 def start_bot(
     workdir: Path, log_dir: Path | None = None, env: dict[str, str] | None = None, python: str = sys.executable
 ) -> RunningBot:
@@ -147,7 +152,7 @@ def start_bot(
         yaml.safe_dump(
             {
                 "action_endpoint": {**configured_action_endpoint(), "url": f"http://127.0.0.1:{actions_port}/webhook"},
-                "tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(workdir / "tracker.db")},
+                "tracker_store": configured_tracker_store(workdir / "tracker.db"),
             }
         )
     )

@@ -16,6 +16,7 @@ written again by that turn: delete when the person has stopped writing.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import warnings
@@ -55,6 +56,18 @@ def retention_days(environ: Mapping[str, str] = os.environ) -> float:
     return days
 
 
+def _is_sql_tracker_store(type_name: str, sql_store: type) -> bool:
+    """Rasa's own (`SQL`) or a subclass named by its module path, such as rasa_extensions.tracker_store's."""
+    if type_name.lower() == "sql":
+        return True
+    module, _, name = type_name.rpartition(".")
+    try:
+        store = getattr(importlib.import_module(module), name) if module else None
+    except ImportError:
+        return False
+    return isinstance(store, type) and issubclass(store, sql_store)
+
+
 def engine_for(endpoints: Path) -> sa.engine.Engine:
     """An engine on the tracker store's database, as Rasa's SQLTrackerStore builds it (without creating anything)."""
     with warnings.catch_warnings():  # Rasa's and SQLAlchemy's deprecation warnings, about their own internals
@@ -63,7 +76,7 @@ def engine_for(endpoints: Path) -> sa.engine.Engine:
         from rasa.core.utils import read_endpoints_from_path
 
     store = read_endpoints_from_path(endpoints).tracker_store
-    if store is None or (store.type or "").lower() != "sql":
+    if store is None or not _is_sql_tracker_store(store.type or "", SQLTrackerStore):
         raise NoSqlTrackerStore(f"{endpoints} does not configure Rasa's SQL tracker store (tracker_store: type: SQL)")
     settings = store.kwargs
     with warnings.catch_warnings():

@@ -11,7 +11,6 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -22,11 +21,11 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from launch.cluster import POSTGRES
 from rasa_extensions import conversations
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
-POSTGRES = {"host": "127.0.0.1", "port": 5432, "dbname": "test", "user": "postgres"}
 
 
 def conversation(sender: str, last_message: datetime) -> DialogueStateTracker:
@@ -100,26 +99,6 @@ def test_sqlite_before_any_conversation_creates_nothing(tmp_path: Path) -> None:
     assert conversations.prune(engine, timedelta(days=1), NOW) == conversations.Deleted(0, 0)
     assert conversations.delete_conversation(engine, "x") == conversations.Deleted(0, 0)
     assert not database.exists()
-
-
-@pytest.fixture()
-def postgres_schema(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A schema of its own in the real PostgreSQL, selected the way Rasa selects one (POSTGRESQL_SCHEMA)."""
-    schema = f"retention_{uuid.uuid4().hex[:10]}"
-    try:
-        connection = psycopg2.connect(**POSTGRES, connect_timeout=5)
-    except psycopg2.OperationalError as error:
-        pytest.fail(f"this test needs PostgreSQL on 127.0.0.1:5432 (database test, user postgres): {error}")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE SCHEMA {schema}")
-    monkeypatch.setenv("POSTGRESQL_SCHEMA", schema)
-    try:
-        yield schema
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP SCHEMA {schema} CASCADE")
-        connection.close()
 
 
 def scale_environment(monkeypatch: pytest.MonkeyPatch) -> None:
