@@ -95,12 +95,15 @@ def test_selective_domain_leaves_the_body_alone(domain: Domain, installed: None)
     assert not isinstance(body, fast_action_calls.ActionCallBody)
 
 
-async def _wire(send) -> list[tuple[bytes, dict[str, str]]]:
-    """Runs a real HTTP server on loopback, lets `send(url)` post to it, and returns what arrived."""
+async def _wire(send, peers: list[tuple[str, int]] | None = None) -> list[tuple[bytes, dict[str, str]]]:
+    """Runs a real HTTP server on loopback, lets `send(url)` post to it, and returns what arrived (and in `peers`,
+    the client address of each request: one address for several requests means one reused connection)."""
     received: list[tuple[bytes, dict[str, str]]] = []
 
     async def webhook(request: aiohttp.web.Request) -> aiohttp.web.Response:
         received.append((await request.read(), dict(request.headers)))
+        if peers is not None:
+            peers.append(request.transport.get_extra_info("peername"))
         return aiohttp.web.json_response({"events": [], "responses": []})
 
     app = aiohttp.web.Application(client_max_size=2**24)
@@ -139,6 +142,56 @@ def test_the_request_on_the_wire_is_rasas(domain: Domain, compress: bool) -> Non
     assert body_after == body_before
     for header in ("Content-Type", "Content-Length", "Content-Encoding", "X-Extra", "Transfer-Encoding"):
         assert headers_after.get(header) == headers_before.get(header), header
+
+
+def test_action_calls_reuse_one_connection_where_rasa_opens_one_each(domain: Domain) -> None:
+    conversation = tracker(domain)
+
+    def connections_for_three_calls() -> int:
+        peers: list[tuple[str, int]] = []
+
+        async def send(url: str) -> None:
+            endpoint = EndpointConfig(url, headers={"X-Extra": "1"})
+            action = RemoteAction("action_answer", endpoint)
+            for _ in range(3):
+                answer = await endpoint.request(json=action._action_call_format(conversation, domain), method="post")
+                assert action._validate_action_result(answer)
+            session = vars(endpoint).get("session")
+            if isinstance(session, fast_action_calls.KeptAliveSessions):
+                await session.close()
+
+        asyncio.run(_wire(send, peers))
+        assert len(peers) == 3
+        return len(set(peers))
+
+    assert connections_for_three_calls() == 3
+    fast_action_calls.install()
+    try:
+        assert connections_for_three_calls() == 1
+    finally:
+        for (cls, name), original in ORIGINALS.items():
+            setattr(cls, name, original)
+
+
+def test_a_kept_session_follows_a_new_event_loop(domain: Domain) -> None:
+    """A session belongs to the loop it was made on; a server restarted in-process gets a new one."""
+    endpoint = EndpointConfig(
+        "http://127.0.0.1:1/webhook", headers={"X-Extra": "1"}, basic_auth={"username": "u", "password": "p"}
+    )
+    sessions = fast_action_calls.KeptAliveSessions(endpoint)
+
+    async def session_now() -> aiohttp.ClientSession:
+        async with sessions() as session:
+            assert session._default_auth == aiohttp.BasicAuth("u", "p") and session.headers["X-Extra"] == "1"
+            return session
+
+    async def twice() -> tuple[aiohttp.ClientSession, aiohttp.ClientSession]:
+        return await session_now(), await session_now()
+
+    first, again = asyncio.run(twice())
+    assert first is again and not first.closed
+    assert asyncio.run(session_now()) is not first
+    asyncio.run(sessions.close())
 
 
 VALID = [
