@@ -83,6 +83,11 @@ def proc_status(pid: int) -> dict[str, float]:
     return values
 
 
+def cpu_ms_per_message(level: dict, process: str) -> float:
+    """A process's CPU time during a level, per message answered."""
+    return level["cpu_percent"][process] * 10 * level["wall_seconds"] / max(level["messages"], 1)
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time so far of a process and its descendants."""
     total = 0.0
@@ -537,6 +542,20 @@ def markdown(results: dict) -> str:
                 + " | ".join(f"{pct} %" for pct in level["cpu_percent"].values())
                 + f" | {level['other_processes_percent']} %"
                 + f" | {level['machine_busy_percent']} % of {100 * m['nproc']} % |"
+            )
+        lines += [
+            "",
+            "CPU time per message answered, in ms (the cost of a message to each process; unlike latency, little "
+            "changed by other load on the machine):",
+            "",
+            "| concurrent conversations | " + " | ".join(setup["levels"][0]["cpu_percent"]) + " |",
+            "| ---: | " + " | ".join("---:" for _ in setup["levels"][0]["cpu_percent"]) + " |",
+        ]
+        for level in setup["levels"]:
+            lines.append(
+                f"| {level['users']} | "
+                + " | ".join(f"{cpu_ms_per_message(level, name):.1f}" for name in level["cpu_percent"])
+                + " |"
             )
         lines += [
             f"\n**Level {level['users']} is disturbed**: other processes used {level['other_processes_percent']} % "
