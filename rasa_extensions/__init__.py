@@ -18,6 +18,7 @@ EXTENSIONS: tuple[str, ...] = (
     "action_fallback",
     "fast_action_calls",
     "form_activation",
+    "event_lookup",
 )
 
 
