@@ -34,6 +34,11 @@ NAME_LANGUAGES = ("en", "nb", "de", "fr", "nl", "it", "es", "pt", "pl", "sv", "d
 #: Fuzzy matching is for misspelt country names; short words would match too much ("ok" is not "oman").
 _FUZZY_MIN_LENGTH = 5
 _FUZZY_CUTOFF = 0.8
+#: A misspelling drops, adds or swaps a letter or two; a word three letters shorter than a name is another word
+#: ("svensk", Swedish, is 80 % "slovensko", Slovakia).
+_FUZZY_MAX_LENGTH_DIFFERENCE = 2
+#: A lower-case city after "in" is taken only from this length on: "i det", "en god" and "z kim" are not places.
+_LOCATED_MIN_LENGTH = 4
 #: A capitalised word inside a sentence is compared with country names more strictly: German capitalises every
 #: noun, and "Hilfe" is 80 % "Chile".
 _SCAN_FUZZY_MIN_LENGTH, _SCAN_FUZZY_CUTOFF = 6, 0.83
@@ -89,6 +94,7 @@ class CountryResolver:
         cities: Mapping[str, _City],
         preferred: frozenset[str] = frozenset(),
         not_places: frozenset[str] = frozenset(),
+        prepositions: frozenset[str] = frozenset(),
     ):
         self._names = dict(country_names)  # folded name -> the country it names
         self._case_sensitive = dict(case_sensitive_names)  # exact text -> code ("US", never "us")
@@ -97,6 +103,9 @@ class CountryResolver:
         self._preferred = preferred
         #: Words that are a place's name in one language and an everyday word in another ("man", "gana").
         self._not_places = not_places
+        #: Folded words that put a place after them ("in", "i", "w", "en"): a city there is one however it is
+        #: written ("busdepot i kolding"), and a capitalised word there may be a declined name ("v Jihlavě").
+        self._prepositions = prepositions
         self._fuzzy_candidates = [name for name in self._names if len(name) >= _FUZZY_MIN_LENGTH]
         self._sorted_names = sorted({*self._names, *self._cities})
 
@@ -156,19 +165,22 @@ class CountryResolver:
     def find(self, message: str, *, cities_anywhere: bool = False) -> Place | None:
         """The first place named in a message, longest names first; None if there is none.
 
-        A capitalised word inside the sentence that is close to a country name counts too ("in Frnace"): the
-        capital says it is a name, which keeps "chain" from becoming China.
+        Only when that finds nothing: a city of a listed country written in lower case right after a word like
+        "in" ("busdepot i kolding"), and a declined name there ("v Jihlavě"). A capitalised word inside the
+        sentence that is close to a country name counts too ("in Frnace"): the capital says it is a name, which
+        keeps "chain" from becoming China.
         """
         tokens = words(message)
-        best: tuple[int, int, Place] | None = None  # (start, -length, place): earliest, then longest
-        for start, end in phrases(tokens):
-            place = self._lookup(tokens[start:end], cities_anywhere=cities_anywhere, sentence_start=start == 0)
+        place = self._first(tokens, cities_anywhere=cities_anywhere)
+        if place is not None:
+            return place
+        located = [index > 0 and self._is_preposition(tokens[index - 1]) for index in range(len(tokens))]
+        if any(located):
+            place = self._first(tokens, cities_anywhere=cities_anywhere, located=located)
+            declined = (token for index, token in enumerate(tokens) if located[index] and token[:1].isupper())
+            place = place or next(filter(None, map(self._inflected, declined)), None)
             if place is not None:
-                rank = (start, -(end - start))
-                if best is None or rank < best[:2]:
-                    best = (*rank, place)
-        if best:
-            return best[2]
+                return place
         names = (
             token
             for index, token in enumerate(tokens)
@@ -176,7 +188,30 @@ class CountryResolver:
         )
         return next(filter(None, (self._misspelt(name, _SCAN_FUZZY_CUTOFF) for name in names)), None)
 
-    def _lookup(self, tokens: list[str], *, cities_anywhere: bool, sentence_start: bool) -> Place | None:
+    def _is_preposition(self, token: str) -> bool:
+        """Accents count ("à" is French "in", "a" an English article), and a one-letter word as written: "I" is
+        the English pronoun, "i" the Nordic "in"."""
+        return (token if len(token) == 1 else token.lower()) in self._prepositions
+
+    def _first(self, tokens: list[str], *, cities_anywhere: bool, located: list[bool] | None = None) -> Place | None:
+        """The earliest, then longest, place in `tokens`; `located` marks the words that follow a preposition."""
+        best: tuple[int, int, Place] | None = None  # (start, -length, place)
+        for start, end in phrases(tokens):
+            place = self._lookup(
+                tokens[start:end],
+                cities_anywhere=cities_anywhere,
+                sentence_start=start == 0,
+                located=bool(located and located[start]),
+            )
+            if place is not None:
+                rank = (start, -(end - start))
+                if best is None or rank < best[:2]:
+                    best = (*rank, place)
+        return best[2] if best else None
+
+    def _lookup(
+        self, tokens: list[str], *, cities_anywhere: bool, sentence_start: bool, located: bool = False
+    ) -> Place | None:
         text = " ".join(tokens)
         if text in self._case_sensitive:
             return Place(self._case_sensitive[text], PlaceKind.ALIAS, text)
@@ -190,7 +225,12 @@ class CountryResolver:
         if city is None:
             return None
         capitalised = all(token[:1].isupper() for token in tokens)
-        if cities_anywhere or (capitalised and not sentence_start):
+        # A capital at the start of a sentence says nothing about one word ("Nice to meet you"), but two or more
+        # capitalised words are a name there too ("New York", whose "York" alone is in England).
+        if cities_anywhere or (capitalised and (not sentence_start or len(tokens) > 1)):
+            return Place(city.country, city.kind, text)
+        # After "in", a city of a country the page lists, not a short word ("i det", "en god", "z kim").
+        if located and city.country in self._preferred and len(key) >= _LOCATED_MIN_LENGTH:
             return Place(city.country, city.kind, text)
         return None
 
@@ -198,10 +238,11 @@ class CountryResolver:
         key = fold(text)
         if len(key) < _FUZZY_MIN_LENGTH:
             return None
-        match = difflib.get_close_matches(key, self._fuzzy_candidates, n=1, cutoff=cutoff)
-        if not match:
+        matches = difflib.get_close_matches(key, self._fuzzy_candidates, n=3, cutoff=cutoff)
+        match = next((name for name in matches if abs(len(name) - len(key)) <= _FUZZY_MAX_LENGTH_DIFFERENCE), None)
+        if match is None:
             return None
-        return Place(self._names[match[0]].code, PlaceKind.MISSPELLING, text)
+        return Place(self._names[match].code, PlaceKind.MISSPELLING, text)
 
 
 def country_name(code: str, language: str = "en") -> str:
@@ -224,7 +265,8 @@ def default_resolver(vocabulary_path: Path = VOCABULARY_PATH) -> CountryResolver
     names, case_sensitive = _country_names(vocabulary.get("countries", {}))
     preferred = frozenset(default_directory().countries)
     not_places = frozenset(fold(word) for words_ in vocabulary.get("not_places", {}).values() for word in words_)
-    return CountryResolver(names, case_sensitive, _cities(names, preferred), preferred, not_places)
+    prepositions = frozenset(word for words_ in vocabulary.get("place_prepositions", {}).values() for word in words_)
+    return CountryResolver(names, case_sensitive, _cities(names, preferred), preferred, not_places, prepositions)
 
 
 def _country_names(

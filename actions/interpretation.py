@@ -10,10 +10,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .countries import CountryResolver, Place, default_resolver
+from .countries import CountryResolver, Place, PlaceKind, default_resolver
 from .directory import Audience, Directory
 from .language import language_named
 from .roles import RoleResolver, default_role_resolver
+from .text_matching import fold
 
 #: Intents that answer no question: while the bot waits for a country, "ok" or "thanks" is not a place.
 CONVERSATIONAL_INTENTS = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge"})
@@ -32,6 +33,14 @@ ROLE_GUESS_MIN_CONFIDENCE = 0.7
 
 #: The longest whole message taken as the answer to "which country?" ("in the south of france" is 5 words).
 _ANSWER_MAX_WORDS = 6
+
+#: Places that name a country outright: when a message also names a city, the country says which one is meant
+#: ("Athens, Greece" is not Athens in Georgia, USA).
+_COUNTRY_KINDS = frozenset({PlaceKind.COUNTRY, PlaceKind.ALIAS, PlaceKind.REGION, PlaceKind.MISSPELLING})
+
+#: Kinds of match that can be a language's name too ("svenska", "italiano", "English"); a country's own name
+#: ("Schweiz") or a city is a place even in a message about languages.
+_ADJECTIVE_KINDS = frozenset({PlaceKind.ALIAS, PlaceKind.INFLECTED, PlaceKind.MISSPELLING})
 
 
 @dataclass(frozen=True)
@@ -66,7 +75,14 @@ def understand(
     stated_role = _stated_role(text, entities, roles)
     sure = intent_confidence >= ROLE_GUESS_MIN_CONFIDENCE
     guessed_role = None if stated_role or not sure else ROLE_OF_INTENT.get(intent or "")
-    place = _place(text, entities, countries, answering_country=answering and asked_slot == "country")
+    place = _place(
+        text,
+        entities,
+        countries,
+        answering=answering,
+        answering_country=answering and asked_slot == "country",
+        about_languages=intent in LANGUAGE_INTENTS,
+    )
     prose = _blank_entities(text, entities, ("location",))
     if place is not None:
         prose = prose.replace(place.text, " ")
@@ -126,17 +142,37 @@ def _values(entities: list[Mapping[str, Any]], name: str) -> list[str]:
     return [str(entity.get("value")) for entity in entities if entity.get("entity") == name and entity.get("value")]
 
 
-def _place(text: str, entities: list, resolver: CountryResolver, *, answering_country: bool) -> Place | None:
+def _place(
+    text: str,
+    entities: list,
+    resolver: CountryResolver,
+    *,
+    answering: bool = True,
+    answering_country: bool = False,
+    about_languages: bool = False,
+) -> Place | None:
+    def acceptable(place: Place | None) -> bool:
+        # "på svenska" in a message about languages is the language, whatever the NLU tagged it as.
+        if place is None or not about_languages:
+            return place is not None
+        return place.kind not in _ADJECTIVE_KINDS or language_named(place.text) is None
+
     # The NLU sometimes tags a stray word too ("Naše" in "Naše nabíjecí stanice v Plzni"): of several places,
-    # one in a country ChargePoint serves is the one meant.
-    places = [place for place in map(resolver.resolve, _values(entities, "location")) if place is not None]
-    served = [place for place in places if resolver.is_served(place.country)]
-    if served or places:
-        return (served or places)[0]
+    # one named as a country comes first, then one in a country ChargePoint serves.
+    places = [place for place in map(resolver.resolve, _values(entities, "location")) if acceptable(place)]
+    if places:
+        return min(
+            places,
+            key=lambda place: (place.kind not in _COUNTRY_KINDS, not resolver.is_served(place.country)),
+        )  # min keeps the first of equals
     place = resolver.find(text, cities_anywhere=answering_country)
+    if place is None and answering:
+        # A message that is nothing but a place's name is that place, however it is written ("kolding", "Plzen").
+        whole = resolver.find(text, cities_anywhere=True)
+        place = whole if whole is not None and fold(whole.text) == fold(text) else None
     if place is None and answering_country and len(text.split()) <= _ANSWER_MAX_WORDS:
         place = resolver.resolve(text)  # a misspelt answer: "germny"
-    return place
+    return place if acceptable(place) else None
 
 
 def _stated_role(text: str, entities: list, resolver: RoleResolver) -> Audience | None:

@@ -72,3 +72,27 @@ def test_a_language_tagged_as_a_place_still_names_the_line_wanted():
     assert requested_line_language("który numer jest dla języka francuskiego?", francuskiego, "request_contact") == "fr"
     belgium = [{"entity": "location", "value": "Belgio"}]
     assert requested_line_language("Guido un'auto elettrica in Belgio", belgium, "inform") is None
+
+
+def test_a_named_country_says_which_city_is_meant():
+    entities = [{"entity": "location", "value": "Athens"}, {"entity": "location", "value": "Greece"}]
+    assert understand("Athens, Greece", entities).country == "GR"  # not Athens, Georgia (USA)
+    entities = [{"entity": "location", "value": "Paris"}, {"entity": "location", "value": "Texas"}]
+    assert understand("Paris, Texas", entities).country == "US"
+
+
+def test_a_message_that_is_only_a_place_is_that_place():
+    assert understand("kolding", intent="inform").country == "DK"
+    assert understand("Plzen", intent="inform").country == "CZ"
+    assert understand("Trento").country == "IT"
+    assert understand("nice", intent="thank").country is None  # small talk, not Nice
+    assert understand("kolding er fin", intent="inform").country is None  # not all of the message
+
+
+def test_a_language_adjective_is_no_place_in_a_message_about_languages():
+    assert understand("kan vi ta det på svenska?", intent="switch_language").country is None
+    assert understand("jag är svensk", intent="inform").country == "SE"
+    tagged = [{"entity": "location", "value": "norsk", "start": 16, "end": 21}]
+    assert understand("kan du svare på norsk", tagged, intent="switch_language").country is None
+    switzerland = [{"entity": "location", "value": "Schweiz", "start": 11, "end": 18}]
+    assert understand("Hotline in Schweiz auf Deutsch?", switzerland, intent="ask_line_language").country == "CH"
