@@ -26,6 +26,9 @@ from actions.directory import Audience
         ("former ViriCiti customer, my station is down", Audience.VIRICITI),  # a group wins over business
         ("business", Audience.BUSINESS),  # the role buttons' payload values
         ("be_energised", Audience.BE_ENERGISED),
+        ("soy administrador de fincas y quiero cargadores para la comunidad", Audience.BUSINESS),
+        ("administradora de comunidades, queremos cargadores", Audience.BUSINESS),
+        ("Ich bin Hausverwalter und suche Ladesäulen", Audience.BUSINESS),
     ],
 )
 def test_find(roles, text, audience):
