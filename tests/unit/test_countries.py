@@ -102,6 +102,8 @@ def test_lowercase_cities_are_found_after_in_or_when_the_bot_asked_where(countri
         ("Jestem instalatorem w Gdańsku", "PL"),  # declined: "Gdańsk"
         ("spravce flotily v Jihlave", "CZ"),  # declined, without its accent: "Jihlava"
         ("jsem v Zenevě, jake cislo?", "CH"),
+        ("kierowca tutaj, podwojna oplata w paryzu", "FR"),  # declined and in lower case, after a Polish "w"
+        ("jake je cislo ve spanelsku", "ES"),
     ],
 )
 def test_a_city_after_a_word_like_in_is_found_however_it_is_written(countries, message, country):
@@ -153,6 +155,15 @@ def test_what_people_call_themselves_names_their_country(countries, text, countr
     place = countries.find(text)
     assert place is not None, text
     assert place.country == country
+
+
+def test_an_adjective_is_no_misspelt_country(countries):
+    assert countries.resolve("olandese") is None  # Italian for Dutch (the language), not "Nederlandse"
+
+
+def test_every_country_with_a_city_of_that_name(countries):
+    assert countries.has_city("Athens", "GR") and countries.has_city("Athens", "US")
+    assert not countries.has_city("Maastricht", "BE")
 
 
 def test_a_misspelling_is_about_as_long_as_the_name(countries):

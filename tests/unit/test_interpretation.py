@@ -79,6 +79,12 @@ def test_a_named_country_says_which_city_is_meant():
     assert understand("Athens, Greece", entities).country == "GR"  # not Athens, Georgia (USA)
     entities = [{"entity": "location", "value": "Paris"}, {"entity": "location", "value": "Texas"}]
     assert understand("Paris, Texas", entities).country == "US"
+    only_athens = [{"entity": "location", "value": "Athens", "start": 0, "end": 6}]
+    assert understand("Athens, Greece", only_athens).country == "GR"  # the NLU missed "Greece"
+    only_lyon = [{"entity": "location", "value": "Lyon", "start": 23, "end": 27}]
+    assert understand("I'm German, charging in Lyon", only_lyon).country == "FR"
+    entities = [{"entity": "location", "value": "maastricht"}, {"entity": "location", "value": "belgie"}]
+    assert understand("maastricht, vlakbij belgie", entities).country == "NL"  # no Maastricht in Belgium
 
 
 def test_a_message_that_is_only_a_place_is_that_place():
@@ -96,3 +102,10 @@ def test_a_language_adjective_is_no_place_in_a_message_about_languages():
     assert understand("kan du svare på norsk", tagged, intent="switch_language").country is None
     switzerland = [{"entity": "location", "value": "Schweiz", "start": 11, "end": 18}]
     assert understand("Hotline in Schweiz auf Deutsch?", switzerland, intent="ask_line_language").country == "CH"
+
+
+def test_a_nationality_yields_to_a_place_named_with_it():
+    assert understand("vil tale med nogen paa dansk i Tyskland", intent="human_handoff").country == "DE"
+    assert understand("un operador que hable español en México", intent="human_handoff").country == "MX"
+    assert understand("vilket av numren är svenskt", intent="ask_line_language").country is None
+    assert understand("vi er et dansk firma", intent="business_issue").country == "DK"
