@@ -24,7 +24,7 @@ import yaml
 from babel import Locale
 from babel.core import get_global
 
-from .text_matching import fold, phrases, spellings, words
+from .text_matching import MAX_PHRASE_WORDS, fold, phrases, spellings, words
 
 VOCABULARY_PATH = Path(__file__).resolve().parents[1] / "data" / "vocabulary.yaml"
 
@@ -109,9 +109,9 @@ class CountryResolver:
         #: Words that are a place's name in one language and an everyday word in another ("man", "gana").
         self._not_places = not_places
         #: Folded words that put a place after them ("in", "i", "w", "en"): a city there is one however it is
-        #: written ("busdepot i kolding"), and a capitalised word there may be a declined name ("v Jihlavě").
+        #: written ("busdepot i kolding").
         self._prepositions = prepositions
-        #: Polish and Czech ones, after which any word may be a declined name, capitalised or not ("w paryzu").
+        #: Polish and Czech ones, after which a word may be a declined name ("v Jihlavě", "w paryzu").
         self._declining = declining_prepositions
         #: Every country that has a city of that name ("athens": GR and US), not only the likeliest one.
         self._city_countries = dict(city_countries or {})
@@ -183,7 +183,8 @@ class CountryResolver:
         """The first place named in a message, longest names first; None if there is none.
 
         Only when that finds nothing: a city of a listed country written in lower case right after a word like
-        "in" ("busdepot i kolding"), and a declined name there ("v Jihlavě"). A capitalised word inside the
+        "in" ("busdepot i kolding"), and a declined name after a Polish or Czech one ("v Jihlavě", "w paryzu"), not
+        after the German "für" ("für Deutsch"). A capitalised word inside the
         sentence that is close to a country name counts too ("in Frnace"): the capital says it is a name, which
         keeps "chain" from becoming China.
         """
@@ -194,11 +195,7 @@ class CountryResolver:
         located = [index > 0 and self._is_preposition(tokens[index - 1]) for index in range(len(tokens))]
         if any(located):
             place = self._first(tokens, cities_anywhere=cities_anywhere, located=located)
-            declined = (
-                token
-                for index, token in enumerate(tokens)
-                if located[index] and (token[:1].isupper() or tokens[index - 1] in self._declining)
-            )
+            declined = (token for index, token in enumerate(tokens) if index and tokens[index - 1] in self._declining)
             place = place or next(filter(None, map(self._inflected, declined)), None)
             if place is not None:
                 return place
@@ -208,6 +205,14 @@ class CountryResolver:
             if index and token[:1].isupper() and len(token) >= _SCAN_FUZZY_MIN_LENGTH
         )
         return next(filter(None, (self._misspelt(name, _SCAN_FUZZY_CUTOFF) for name in names)), None)
+
+    def find_name(self, message: str) -> Place | None:
+        """The place whose name is the whole message ("kolding", "Plzen"), with cities held to the rule for a city
+        after "in": of a listed country, not a short or everyday word ("okay" is a town in Haiti)."""
+        tokens = words(message)
+        if not tokens or len(tokens) > MAX_PHRASE_WORDS:
+            return None
+        return self._lookup(tokens, cities_anywhere=False, sentence_start=True, located=True)
 
     def _is_preposition(self, token: str) -> bool:
         """Accents count ("à" is French "in", "a" an English article), and a one-letter word as written: "I" is

@@ -14,7 +14,6 @@ from .countries import CountryResolver, Place, PlaceKind, default_resolver
 from .directory import Audience, Directory
 from .language import language_named
 from .roles import RoleResolver, default_role_resolver
-from .text_matching import fold
 
 #: Intents that answer no question: while the bot waits for a country, "ok" or "thanks" is not a place.
 CONVERSATIONAL_INTENTS = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge"})
@@ -150,8 +149,9 @@ def _place(
     about_languages: bool = False,
 ) -> Place | None:
     def is_place(place: Place) -> bool:
-        # "på svenska", "vilket nummer är svenskt": in a message about languages an adjective is the language.
-        return not (about_languages and place.kind is PlaceKind.ADJECTIVE)
+        # "på svenska", "vilket nummer är svenskt": in a message about languages an adjective that names a language
+        # is the language ("de belgische lijn" is still Belgium's).
+        return not (about_languages and place.kind is PlaceKind.ADJECTIVE and language_named(place.text))
 
     tagged = [place for place in map(resolver.resolve, _values(entities, "location")) if place and is_place(place)]
     if tagged:
@@ -179,8 +179,8 @@ def _place(
         return _likeliest(found, resolver)
     if answering and not about_languages:
         # A message that is nothing but a place's name is that place, however it is written ("kolding", "Plzen").
-        whole = resolver.find(text, cities_anywhere=True)
-        if whole is not None and fold(whole.text) == fold(text) and is_place(whole):
+        whole = resolver.find_name(text)
+        if whole is not None and is_place(whole):
             return whole
     if answering_country and len(text.split()) <= _ANSWER_MAX_WORDS:
         place = resolver.resolve(text)  # a misspelt answer: "germny"

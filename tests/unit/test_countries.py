@@ -104,6 +104,7 @@ def test_lowercase_cities_are_found_after_in_or_when_the_bot_asked_where(countri
         ("jsem v Zenevě, jake cislo?", "CH"),
         ("kierowca tutaj, podwojna oplata w paryzu", "FR"),  # declined and in lower case, after a Polish "w"
         ("jake je cislo ve spanelsku", "ES"),
+        ("nummer für mailand bitte", "IT"),
     ],
 )
 def test_a_city_after_a_word_like_in_is_found_however_it_is_written(countries, message, country):

@@ -93,6 +93,8 @@ def test_a_message_that_is_only_a_place_is_that_place():
     assert understand("Trento").country == "IT"
     assert understand("nice", intent="thank").country is None  # small talk, not Nice
     assert understand("kolding er fin", intent="inform").country is None  # not all of the message
+    assert understand("ventas", intent="inform").country is None  # sales, and a town in Spain
+    assert understand("okay", intent="inform").country is None  # a town in Haiti
 
 
 def test_a_language_adjective_is_no_place_in_a_message_about_languages():
@@ -108,4 +110,7 @@ def test_a_nationality_yields_to_a_place_named_with_it():
     assert understand("vil tale med nogen paa dansk i Tyskland", intent="human_handoff").country == "DE"
     assert understand("un operador que hable español en México", intent="human_handoff").country == "MX"
     assert understand("vilket av numren är svenskt", intent="ask_line_language").country is None
+    belgian = [{"entity": "location", "value": "belgische", "start": 6, "end": 15}]
+    question = "Is de belgische lijn in het frans of nederlands?"
+    assert understand(question, belgian, intent="ask_line_language").country == "BE"  # no language's name
     assert understand("vi er et dansk firma", intent="business_issue").country == "DK"
