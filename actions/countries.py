@@ -100,6 +100,7 @@ class CountryResolver:
         prepositions: frozenset[str] = frozenset(),
         declining_prepositions: frozenset[str] = frozenset(),
         city_countries: Mapping[str, frozenset[str]] | None = None,
+        everyday_words: frozenset[str] = frozenset(),
     ):
         self._names = dict(country_names)  # folded name -> the country it names
         self._case_sensitive = dict(case_sensitive_names)  # exact text -> code ("US", never "us")
@@ -115,6 +116,8 @@ class CountryResolver:
         self._declining = declining_prepositions
         #: Every country that has a city of that name ("athens": GR and US), not only the likeliest one.
         self._city_countries = dict(city_countries or {})
+        #: Words that are towns too ("time", "este"): not one in lower case after "in", nor as a whole message.
+        self._everyday = everyday_words
         self._fuzzy_candidates = [
             name
             for name, entry in self._names.items()
@@ -256,7 +259,12 @@ class CountryResolver:
         if cities_anywhere or (capitalised and (not sentence_start or len(tokens) > 1)):
             return Place(city.country, city.kind, text)
         # After "in", a city of a country the page lists, not a short word ("i det", "en god", "z kim").
-        if located and city.country in self._preferred and len(key) >= _LOCATED_MIN_LENGTH:
+        if (
+            located
+            and city.country in self._preferred
+            and len(key) >= _LOCATED_MIN_LENGTH
+            and key not in self._everyday
+        ):
             return Place(city.country, city.kind, text)
         return None
 
@@ -293,9 +301,10 @@ def default_resolver(vocabulary_path: Path = VOCABULARY_PATH) -> CountryResolver
     not_places = frozenset(fold(word) for words_ in vocabulary.get("not_places", {}).values() for word in words_)
     prepositions = frozenset(word for words_ in vocabulary.get("place_prepositions", {}).values() for word in words_)
     declining = frozenset(word for words_ in vocabulary.get("declining_prepositions", {}).values() for word in words_)
+    everyday = frozenset(fold(word) for words_ in vocabulary.get("everyday_words", {}).values() for word in words_)
     cities, city_countries = _cities(names, preferred)
     return CountryResolver(
-        names, case_sensitive, cities, preferred, not_places, prepositions, declining, city_countries
+        names, case_sensitive, cities, preferred, not_places, prepositions, declining, city_countries, everyday
     )
 
 

@@ -153,7 +153,7 @@ def _place(
         # is the language ("de belgische lijn" is still Belgium's).
         return not (about_languages and place.kind is PlaceKind.ADJECTIVE and language_named(place.text))
 
-    tagged = [place for place in map(resolver.resolve, _values(entities, "location")) if place and is_place(place)]
+    tagged = [place for place in map(resolver.resolve, _tagged_places(text, entities)) if place and is_place(place)]
     if tagged:
         # "Athens, Greece" with only "Athens" tagged: the country named beside it still says which Athens.
         named = resolver.find(_blank_entities(text, entities, ("location",)))
@@ -163,7 +163,7 @@ def _place(
             and any(resolver.has_city(place.text, named.country) for place in tagged)
         ):
             return named
-        return _likeliest(tagged, resolver)
+        return _likeliest(tagged, resolver, adjectives_last=False)
     found = []
     rest = text
     for _ in range(_MAX_PLACES_SEARCHED):  # an adjective yields to a place named after it ("dansk ... i Tyskland")
@@ -176,7 +176,7 @@ def _place(
         rest = rest.replace(place.text, " " * len(place.text), 1)
     found = [place for place in found if is_place(place)]
     if found:
-        return _likeliest(found, resolver)
+        return _likeliest(found, resolver, adjectives_last=True)
     if answering and not about_languages:
         # A message that is nothing but a place's name is that place, however it is written ("kolding", "Plzen").
         whole = resolver.find_name(text)
@@ -188,16 +188,42 @@ def _place(
     return None
 
 
-def _likeliest(places: list[Place], resolver: CountryResolver) -> Place:
+def _likeliest(places: list[Place], resolver: CountryResolver, *, adjectives_last: bool) -> Place:
     """Of several places in one message: the country that a city named with it is in ("Athens, Greece"); else
-    anything but an adjective, then one in a country ChargePoint serves (the NLU sometimes tags a stray word too:
-    "Naše" in "Naše nabíjecí stanice v Plzni"); else the first."""
+    (in free text) anything but an adjective, then one in a country ChargePoint serves (the NLU sometimes tags a
+    stray word too: "Naše" in "Naše nabíjecí stanice v Plzni"); else the first."""
     for country in (place for place in places if place.kind in _COUNTRY_KINDS):
         if any(resolver.has_city(place.text, country.country) for place in places if place is not country):
             return country
     return min(
-        places, key=lambda place: (place.kind is PlaceKind.ADJECTIVE, not resolver.is_served(place.country))
+        places,
+        key=lambda place: (
+            adjectives_last and place.kind is PlaceKind.ADJECTIVE,
+            not resolver.is_served(place.country),
+        ),
     )  # min keeps the first of equals
+
+
+def _tagged_places(text: str, entities: list[Mapping[str, Any]]) -> list[str]:
+    """The location entities' texts, with neighbours that only a space parts joined: the NLU may cut one name in
+    two ("České" + "republice"), and each half alone is another place ("republice" is nearly "Republic")."""
+    spans = sorted(
+        (entity["start"], entity["end"])
+        for entity in entities
+        if entity.get("entity") == "location"
+        and isinstance(entity.get("start"), int)
+        and isinstance(entity.get("end"), int)
+        and text[entity["start"] : entity["end"]] == entity.get("value")
+    )
+    if len(spans) != len(_values(entities, "location")):
+        return _values(entities, "location")  # spans the text does not hold (a caller's own entities): as given
+    joined: list[tuple[int, int]] = []
+    for start, end in spans:
+        if joined and not text[joined[-1][1] : start].strip():
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return [text[start:end] for start, end in joined]
 
 
 def _stated_role(text: str, entities: list, resolver: RoleResolver) -> Audience | None:

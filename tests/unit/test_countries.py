@@ -105,6 +105,8 @@ def test_lowercase_cities_are_found_after_in_or_when_the_bot_asked_where(countri
         ("kierowca tutaj, podwojna oplata w paryzu", "FR"),  # declined and in lower case, after a Polish "w"
         ("jake je cislo ve spanelsku", "ES"),
         ("nummer für mailand bitte", "IT"),
+        ("sono a lecce e il cavo non si sblocca", "IT"),  # the Italian "a"
+        ("addebito doppio a parigi", "FR"),
     ],
 )
 def test_a_city_after_a_word_like_in_is_found_however_it_is_written(countries, message, country):
@@ -117,7 +119,10 @@ def test_a_city_after_a_word_like_in_is_found_however_it_is_written(countries, m
     "message",
     [
         "I manage the chargers at our office",  # "I" is not the Nordic "i"; Manage is a town in Belgium
-        "have a nice day",  # the English article is not the Italian "a"
+        "have a nice day",  # Nice, France, after the English article
+        "I have a fleet of vans",  # Fleet, England
+        "the charger disconnects from time to time",  # Time, Norway
+        "we have a mobile charger",  # Mobile, Alabama
         "estan abiertos en este momento?",  # Este, Italy
         "ma Home Flex clignote en rouge",
         "mina kunder kan inte ladda vid mina stationer",

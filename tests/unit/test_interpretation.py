@@ -114,3 +114,13 @@ def test_a_nationality_yields_to_a_place_named_with_it():
     question = "Is de belgische lijn in het frans of nederlands?"
     assert understand(question, belgian, intent="ask_line_language").country == "BE"  # no language's name
     assert understand("vi er et dansk firma", intent="business_issue").country == "DK"
+
+
+def test_a_name_the_nlu_cut_in_two_is_one_place():
+    text = "Vlastním nabíjecí stanice v České republice, komu mám zavolat?"
+    cut = [
+        {"entity": "location", "value": "Vlastním", "start": 0, "end": 8},
+        {"entity": "location", "value": "České", "start": 28, "end": 33},
+        {"entity": "location", "value": "republice", "start": 34, "end": 43},  # alone, nearly "Republic" (USA)
+    ]
+    assert understand(text, cut, intent="request_contact").country == "CZ"
