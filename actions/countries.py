@@ -24,7 +24,7 @@ import yaml
 from babel import Locale
 from babel.core import get_global
 
-from .text_matching import MAX_PHRASE_WORDS, fold, phrases, spellings, words
+from .text_matching import fold, phrases, spellings, words
 
 VOCABULARY_PATH = Path(__file__).resolve().parents[1] / "data" / "vocabulary.yaml"
 
@@ -116,7 +116,7 @@ class CountryResolver:
         self._declining = declining_prepositions
         #: Every country that has a city of that name ("athens": GR and US), not only the likeliest one.
         self._city_countries = dict(city_countries or {})
-        #: Words that are towns too ("time", "este"): not one in lower case after "in", nor as a whole message.
+        #: Words that are towns too ("time", "este"): not one in lower case after "in".
         self._everyday = everyday_words
         self._fuzzy_candidates = [
             name
@@ -208,14 +208,6 @@ class CountryResolver:
             if index and token[:1].isupper() and len(token) >= _SCAN_FUZZY_MIN_LENGTH
         )
         return next(filter(None, (self._misspelt(name, _SCAN_FUZZY_CUTOFF) for name in names)), None)
-
-    def find_name(self, message: str) -> Place | None:
-        """The place whose name is the whole message ("kolding", "Plzen"), with cities held to the rule for a city
-        after "in": of a listed country, not a short or everyday word ("okay" is a town in Haiti)."""
-        tokens = words(message)
-        if not tokens or len(tokens) > MAX_PHRASE_WORDS:
-            return None
-        return self._lookup(tokens, cities_anywhere=False, sentence_start=True, located=True)
 
     def _is_preposition(self, token: str) -> bool:
         """Accents count ("à" is French "in", "a" an English article), and a one-letter word as written: "I" is

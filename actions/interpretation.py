@@ -76,7 +76,6 @@ def understand(
         text,
         entities,
         countries,
-        answering=answering,
         answering_country=answering and asked_slot == "country",
         about_languages=intent in LANGUAGE_INTENTS,
     )
@@ -144,7 +143,6 @@ def _place(
     entities: list,
     resolver: CountryResolver,
     *,
-    answering: bool = True,
     answering_country: bool = False,
     about_languages: bool = False,
 ) -> Place | None:
@@ -177,11 +175,6 @@ def _place(
     found = [place for place in found if is_place(place)]
     if found:
         return _likeliest(found, resolver, adjectives_last=True)
-    if answering and not about_languages:
-        # A message that is nothing but a place's name is that place, however it is written ("kolding", "Plzen").
-        whole = resolver.find_name(text)
-        if whole is not None and is_place(whole):
-            return whole
     if answering_country and len(text.split()) <= _ANSWER_MAX_WORDS:
         place = resolver.resolve(text)  # a misspelt answer: "germny"
         return place if place is not None and is_place(place) else None

@@ -87,16 +87,6 @@ def test_a_named_country_says_which_city_is_meant():
     assert understand("maastricht, vlakbij belgie", entities).country == "NL"  # no Maastricht in Belgium
 
 
-def test_a_message_that_is_only_a_place_is_that_place():
-    assert understand("kolding", intent="inform").country == "DK"
-    assert understand("Plzen", intent="inform").country == "CZ"
-    assert understand("Trento").country == "IT"
-    assert understand("nice", intent="thank").country is None  # small talk, not Nice
-    assert understand("kolding er fin", intent="inform").country is None  # not all of the message
-    assert understand("ventas", intent="inform").country is None  # sales, and a town in Spain
-    assert understand("okay", intent="inform").country is None  # a town in Haiti
-
-
 def test_a_language_adjective_is_no_place_in_a_message_about_languages():
     assert understand("kan vi ta det på svenska?", intent="switch_language").country is None
     assert understand("jag är svensk", intent="inform").country == "SE"
