@@ -72,3 +72,45 @@ def test_a_language_tagged_as_a_place_still_names_the_line_wanted():
     assert requested_line_language("który numer jest dla języka francuskiego?", francuskiego, "request_contact") == "fr"
     belgium = [{"entity": "location", "value": "Belgio"}]
     assert requested_line_language("Guido un'auto elettrica in Belgio", belgium, "inform") is None
+
+
+def test_a_named_country_says_which_city_is_meant():
+    entities = [{"entity": "location", "value": "Athens"}, {"entity": "location", "value": "Greece"}]
+    assert understand("Athens, Greece", entities).country == "GR"  # not Athens, Georgia (USA)
+    entities = [{"entity": "location", "value": "Paris"}, {"entity": "location", "value": "Texas"}]
+    assert understand("Paris, Texas", entities).country == "US"
+    only_athens = [{"entity": "location", "value": "Athens", "start": 0, "end": 6}]
+    assert understand("Athens, Greece", only_athens).country == "GR"  # the NLU missed "Greece"
+    only_lyon = [{"entity": "location", "value": "Lyon", "start": 23, "end": 27}]
+    assert understand("I'm German, charging in Lyon", only_lyon).country == "FR"
+    entities = [{"entity": "location", "value": "maastricht"}, {"entity": "location", "value": "belgie"}]
+    assert understand("maastricht, vlakbij belgie", entities).country == "NL"  # no Maastricht in Belgium
+
+
+def test_a_language_adjective_is_no_place_in_a_message_about_languages():
+    assert understand("kan vi ta det på svenska?", intent="switch_language").country is None
+    assert understand("jag är svensk", intent="inform").country == "SE"
+    tagged = [{"entity": "location", "value": "norsk", "start": 16, "end": 21}]
+    assert understand("kan du svare på norsk", tagged, intent="switch_language").country is None
+    switzerland = [{"entity": "location", "value": "Schweiz", "start": 11, "end": 18}]
+    assert understand("Hotline in Schweiz auf Deutsch?", switzerland, intent="ask_line_language").country == "CH"
+
+
+def test_a_nationality_yields_to_a_place_named_with_it():
+    assert understand("vil tale med nogen paa dansk i Tyskland", intent="human_handoff").country == "DE"
+    assert understand("un operador que hable español en México", intent="human_handoff").country == "MX"
+    assert understand("vilket av numren är svenskt", intent="ask_line_language").country is None
+    belgian = [{"entity": "location", "value": "belgische", "start": 6, "end": 15}]
+    question = "Is de belgische lijn in het frans of nederlands?"
+    assert understand(question, belgian, intent="ask_line_language").country == "BE"  # no language's name
+    assert understand("vi er et dansk firma", intent="business_issue").country == "DK"
+
+
+def test_a_name_the_nlu_cut_in_two_is_one_place():
+    text = "Vlastním nabíjecí stanice v České republice, komu mám zavolat?"
+    cut = [
+        {"entity": "location", "value": "Vlastním", "start": 0, "end": 8},
+        {"entity": "location", "value": "České", "start": 28, "end": 33},
+        {"entity": "location", "value": "republice", "start": 34, "end": 43},  # alone, nearly "Republic" (USA)
+    ]
+    assert understand(text, cut, intent="request_contact").country == "CZ"

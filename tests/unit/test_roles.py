@@ -26,6 +26,15 @@ from actions.directory import Audience
         ("former ViriCiti customer, my station is down", Audience.VIRICITI),  # a group wins over business
         ("business", Audience.BUSINESS),  # the role buttons' payload values
         ("be_energised", Audience.BE_ENERGISED),
+        ("soy administrador de fincas y quiero cargadores para la comunidad", Audience.BUSINESS),
+        ("administradora de comunidades, queremos cargadores", Audience.BUSINESS),
+        ("Ich bin Hausverwalter und suche Ladesäulen", Audience.BUSINESS),
+        ("chci mluvit s nekym z obchodniho oddeleni", Audience.BUSINESS),  # declined: "obchodní oddělení"
+        ("ge mig nån från säljavdelningen", Audience.BUSINESS),
+        ("anfitrión en Copenhague, una toma está muerta", Audience.BUSINESS),  # a site host
+        ("sou anfitriao em Faro", Audience.BUSINESS),
+        ("gospodarz w Kopenhadze, jedno gniazdo nie dziala", Audience.BUSINESS),
+        ("Siamo rivenditori in lussemburgo", Audience.BUSINESS),
     ],
 )
 def test_find(roles, text, audience):
@@ -33,7 +42,15 @@ def test_find(roles, text, audience):
 
 
 @pytest.mark.parametrize(
-    "text", ["hello", "", "Germany", "who do I call?", "my station is offline, drivers can't charge"]
+    "text",
+    [
+        "hello",
+        "",
+        "Germany",
+        "who do I call?",
+        "my station is offline, drivers can't charge",
+        "hvad er bitcoin værd nu",  # Danish "worth", not the Swedish "värd" (host)
+    ],
 )
 def test_no_role_or_an_ambiguous_one(roles, text):
     assert roles.find(text) is None
