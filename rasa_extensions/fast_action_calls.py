@@ -5,8 +5,10 @@ because `jsonschema.validate()` checks the schema itself and builds a new valida
 JSON-encoding the domain (87 KB here) that goes with every action call although it never changes while a model is
 loaded. This extension
 
-- validates each action server response with a validator built once for Rasa's own schema; a response that does
-  not validate is handed to Rasa's own method, so the exception and its message are exactly Rasa's;
+- validates each action server response with validators built once for Rasa's own schema, each event against
+  the one event schema its name selects (`ResponseValidator`: 104 us instead of 651 us for a four-event
+  response); a response that does not validate is handed to Rasa's own method, so the exception and its message
+  are exactly Rasa's;
 - encodes a Domain's dict once and builds each request body around that text. The bytes sent are exactly what
   `json.dumps(body)` (aiohttp's default for `json=`) gives, with the same headers, so rasa-sdk receives the same JSON;
 - keeps the action endpoint's HTTP session, and so its connections, open between calls (`KeptAliveSessions`):
@@ -85,15 +87,53 @@ def action_call_body(body: dict[str, Any], domain: Domain) -> dict[str, Any]:
 
 
 class ResponseValidator:
-    """Rasa's check of an action server response, with the validator built once instead of on every call."""
+    """Rasa's check of an action server response, with the validators built once instead of on every call.
+
+    Rasa's schema checks each event against a `oneOf` of some twenty event schemas, each told apart by the
+    constant of its `event` key; jsonschema tries them in turn and builds an error for every one that fails.
+    Exactly one can match an event's name, so each event is checked against that one (after the checks every
+    event shares): the same answer, without the failures. A schema of another shape is checked whole.
+    """
 
     def __init__(self, schema: dict[str, Any]) -> None:
         cls = validator_for(schema)
         cls.check_schema(schema)  # what jsonschema.validate() does on every call
-        self._validator = cls(schema)
+        self._whole = cls(schema)
+        self._by_event = _events_by_name(schema, cls)
 
     def is_valid(self, result: Any) -> bool:
-        return best_match(self._validator.iter_errors(result)) is None
+        if self._by_event is None:
+            return best_match(self._whole.iter_errors(result)) is None
+        outer, shared, by_name = self._by_event
+        if not outer.is_valid(result):
+            return False
+        for event in result.get("events", ()) if isinstance(result, dict) else ():
+            if not shared.is_valid(event):
+                return False
+            specific = by_name.get(event["event"])
+            if specific is None or not specific.is_valid(event):
+                return False
+        return True
+
+
+def _events_by_name(schema: dict[str, Any], cls: Any) -> tuple[Any, Any, dict[str, Any]] | None:
+    """Validators for the response without its events' `oneOf`, for what every event shares, and per event name;
+    None when the schema is not a `oneOf` of event schemas each fixing a distinct `event` constant."""
+    events = schema.get("properties", {}).get("events", {})
+    item = events.get("items", {}) if isinstance(events, dict) else {}
+    choices = item.get("oneOf") if isinstance(item, dict) else None
+    if (
+        not choices
+        or "event" not in item.get("required", ())
+        or item.get("properties", {}).get("event") != {"type": "string"}
+    ):
+        return None
+    names = [choice.get("properties", {}).get("event", {}).get("const") for choice in choices]
+    if not all(isinstance(name, str) for name in names) or len(set(names)) != len(names):
+        return None
+    shared = {key: value for key, value in item.items() if key != "oneOf"}
+    outer = {**schema, "properties": {**schema["properties"], "events": {**events, "items": {}}}}
+    return cls(outer), cls(shared), {name: cls(choice) for name, choice in zip(names, choices, strict=True)}
 
 
 _response_validator: ResponseValidator | None = None

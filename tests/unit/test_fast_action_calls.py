@@ -237,3 +237,50 @@ def test_install_twice_wraps_once(installed: None) -> None:
     wrapped = RemoteAction._validate_action_result
     fast_action_calls.install()
     assert RemoteAction._validate_action_result is wrapped
+
+
+def _event_variants() -> list[object]:
+    """Every event Rasa defines, as an action would return it, and each spoiled in the ways a schema notices."""
+    import rasa.shared.utils.common
+    from rasa.shared.core.events import Event
+    from rasa.shared.utils.schemas.events import EVENT_SCHEMA
+
+    names = [choice["properties"]["event"]["const"] for choice in EVENT_SCHEMA["oneOf"]]
+    names += [cls.type_name for cls in rasa.shared.utils.common.all_subclasses(Event) if hasattr(cls, "type_name")]
+    variants: list[object] = []
+    for name in sorted(set(names)):
+        good = {"event": name, "timestamp": 1.5, "name": "x", "value": 1, "entities": [], "text": "hei"}
+        variants += [
+            good,
+            {"event": name},
+            {**good, "name": 3},
+            {**good, "value": None},
+            {**good, "entities": [{"entity": "location"}]},
+            {**good, "timestamp": "now"},
+            {**good, "metadata": []},
+            {**good, "parse_data": {"intent": {"name": 3}}},
+            {**good, "policy": 1, "confidence": "high"},
+            {**good, "event": name.upper()},
+        ]
+    return [*variants, {"event": 3}, {"event": None}, "slot", None, [], {}]
+
+
+@pytest.mark.parametrize("event", _event_variants())
+def test_each_event_is_judged_as_rasas_schema_judges_it(event: object) -> None:
+    from jsonschema import ValidationError as SchemaError
+    from jsonschema import validate
+
+    schema = RemoteAction.action_response_format_spec()
+    result = {"events": [{"event": "slot", "name": "role", "value": "driver"}, event]}
+    try:
+        validate(result, schema)
+        rasa_says = True
+    except SchemaError:
+        rasa_says = False
+    assert fast_action_calls.ResponseValidator(schema).is_valid(result) is rasa_says
+
+
+def test_a_schema_of_another_shape_is_checked_whole() -> None:
+    schema = {"type": "object", "properties": {"events": {"type": "array", "items": {"oneOf": [{"type": "string"}]}}}}
+    validator = fast_action_calls.ResponseValidator(schema)
+    assert validator.is_valid({"events": ["a"]}) and not validator.is_valid({"events": [1]})
