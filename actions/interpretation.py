@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .countries import CountryResolver, Place, PlaceKind, default_resolver
+from .countries import CountryResolver, Place, default_resolver
 from .directory import Audience, Directory
 from .language import language_named
 from .roles import RoleResolver, default_role_resolver
@@ -32,12 +32,6 @@ ROLE_GUESS_MIN_CONFIDENCE = 0.7
 
 #: The longest whole message taken as the answer to "which country?" ("in the south of france" is 5 words).
 _ANSWER_MAX_WORDS = 6
-
-#: Places that name a country or a state: when a message also names a city, they say which one is meant.
-_COUNTRY_KINDS = frozenset({PlaceKind.COUNTRY, PlaceKind.ALIAS, PlaceKind.REGION, PlaceKind.MISSPELLING})
-
-#: How many places one message is searched for, when the first ones found are adjectives ("på dansk i Tyskland").
-_MAX_PLACES_SEARCHED = 3
 
 
 @dataclass(frozen=True)
@@ -72,13 +66,7 @@ def understand(
     stated_role = _stated_role(text, entities, roles)
     sure = intent_confidence >= ROLE_GUESS_MIN_CONFIDENCE
     guessed_role = None if stated_role or not sure else ROLE_OF_INTENT.get(intent or "")
-    place = _place(
-        text,
-        entities,
-        countries,
-        answering_country=answering and asked_slot == "country",
-        about_languages=intent in LANGUAGE_INTENTS,
-    )
+    place = _place(text, entities, countries, answering_country=answering and asked_slot == "country")
     prose = _blank_entities(text, entities, ("location",))
     if place is not None:
         prose = prose.replace(place.text, " ")
@@ -138,85 +126,17 @@ def _values(entities: list[Mapping[str, Any]], name: str) -> list[str]:
     return [str(entity.get("value")) for entity in entities if entity.get("entity") == name and entity.get("value")]
 
 
-def _place(
-    text: str,
-    entities: list,
-    resolver: CountryResolver,
-    *,
-    answering_country: bool = False,
-    about_languages: bool = False,
-) -> Place | None:
-    def is_place(place: Place) -> bool:
-        # "på svenska", "vilket nummer är svenskt": in a message about languages an adjective that names a language
-        # is the language ("de belgische lijn" is still Belgium's).
-        return not (about_languages and place.kind is PlaceKind.ADJECTIVE and language_named(place.text))
-
-    tagged = [place for place in map(resolver.resolve, _tagged_places(text, entities)) if place and is_place(place)]
-    if tagged:
-        # "Athens, Greece" with only "Athens" tagged: the country named beside it still says which Athens.
-        named = resolver.find(_blank_entities(text, entities, ("location",)))
-        if (
-            named is not None
-            and named.kind in _COUNTRY_KINDS
-            and any(resolver.has_city(place.text, named.country) for place in tagged)
-        ):
-            return named
-        return _likeliest(tagged, resolver, adjectives_last=False)
-    found = []
-    rest = text
-    for _ in range(_MAX_PLACES_SEARCHED):  # an adjective yields to a place named after it ("dansk ... i Tyskland")
-        place = resolver.find(rest, cities_anywhere=answering_country)
-        if place is None:
-            break
-        found.append(place)
-        if place.kind is not PlaceKind.ADJECTIVE:
-            break
-        rest = rest.replace(place.text, " " * len(place.text), 1)
-    found = [place for place in found if is_place(place)]
-    if found:
-        return _likeliest(found, resolver, adjectives_last=True)
-    if answering_country and len(text.split()) <= _ANSWER_MAX_WORDS:
+def _place(text: str, entities: list, resolver: CountryResolver, *, answering_country: bool) -> Place | None:
+    # The NLU sometimes tags a stray word too ("Naše" in "Naše nabíjecí stanice v Plzni"): of several places,
+    # one in a country ChargePoint serves is the one meant.
+    places = [place for place in map(resolver.resolve, _values(entities, "location")) if place is not None]
+    served = [place for place in places if resolver.is_served(place.country)]
+    if served or places:
+        return (served or places)[0]
+    place = resolver.find(text, cities_anywhere=answering_country)
+    if place is None and answering_country and len(text.split()) <= _ANSWER_MAX_WORDS:
         place = resolver.resolve(text)  # a misspelt answer: "germny"
-        return place if place is not None and is_place(place) else None
-    return None
-
-
-def _likeliest(places: list[Place], resolver: CountryResolver, *, adjectives_last: bool) -> Place:
-    """Of several places in one message: the country that a city named with it is in ("Athens, Greece"); else
-    (in free text) anything but an adjective, then one in a country ChargePoint serves (the NLU sometimes tags a
-    stray word too: "Naše" in "Naše nabíjecí stanice v Plzni"); else the first."""
-    for country in (place for place in places if place.kind in _COUNTRY_KINDS):
-        if any(resolver.has_city(place.text, country.country) for place in places if place is not country):
-            return country
-    return min(
-        places,
-        key=lambda place: (
-            adjectives_last and place.kind is PlaceKind.ADJECTIVE,
-            not resolver.is_served(place.country),
-        ),
-    )  # min keeps the first of equals
-
-
-def _tagged_places(text: str, entities: list[Mapping[str, Any]]) -> list[str]:
-    """The location entities' texts, with neighbours that only a space parts joined: the NLU may cut one name in
-    two ("České" + "republice"), and each half alone is another place ("republice" is nearly "Republic")."""
-    spans = sorted(
-        (entity["start"], entity["end"])
-        for entity in entities
-        if entity.get("entity") == "location"
-        and isinstance(entity.get("start"), int)
-        and isinstance(entity.get("end"), int)
-        and text[entity["start"] : entity["end"]] == entity.get("value")
-    )
-    if len(spans) != len(_values(entities, "location")):
-        return _values(entities, "location")  # spans the text does not hold (a caller's own entities): as given
-    joined: list[tuple[int, int]] = []
-    for start, end in spans:
-        if joined and not text[joined[-1][1] : start].strip():
-            joined[-1] = (joined[-1][0], end)
-        else:
-            joined.append((start, end))
-    return [text[start:end] for start, end in joined]
+    return place
 
 
 def _stated_role(text: str, entities: list, resolver: RoleResolver) -> Audience | None:
