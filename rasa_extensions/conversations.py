@@ -9,8 +9,9 @@ else 30): whole conversations, because deleting only their old events would leav
 start. `delete` deletes one conversation (the sender id is the REST channel's `sender`). Both work on Rasa's SQL
 tracker store named in the endpoints file (SQLite by default, PostgreSQL in the scale-out, `${VAR}` values from the
 environment, `POSTGRESQL_SCHEMA` as Rasa uses it), on Rasa's own `events` table (one row per event, with
-`sender_id` and a Unix `timestamp`). A conversation deleted while the bot is in the middle of a turn of it is
-written again by that turn: delete when the person has stopped writing.
+`sender_id` and a Unix `timestamp`). A conversation deleted while the bot is in the middle of a turn of it keeps
+that turn's events (rasa_extensions/tracker_store.py writes a turn's new events only): delete when the person
+has stopped writing.
 """
 
 from __future__ import annotations
