@@ -11,6 +11,7 @@ import asyncio
 import uuid
 from collections import deque
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +95,23 @@ def stored_rows(store: SQLTrackerStore, sender: str) -> list[tuple[Any, ...]]:
         return [tuple(row) for row in connection.execute(query)]
 
 
+@contextmanager
+def statements_on_events(store: SQLTrackerStore) -> Iterator[list[str]]:
+    """The SQL statements the store sends about the events table while the block runs (not PostgreSQL's check
+    that the schema exists, which Rasa makes per session)."""
+    sent: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
+        if "events" in statement:
+            sent.append(statement)
+
+    sa.event.listen(store.engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        sa.event.remove(store.engine, "before_cursor_execute", record)
+
+
 def test_writes_the_rows_rasas_own_store_writes_and_reads_them_back_alike(store_settings: dict[str, Any]) -> None:
     rasa_store = SQLTrackerStore(DOMAIN, **store_settings)
     ours = AppendOnlySQLTrackerStore(DOMAIN, **store_settings)
@@ -121,13 +139,8 @@ def test_a_turn_is_saved_with_one_insert_and_no_query(store_settings: dict[str, 
         tracker = asyncio.run(store.retrieve(sender))
         for event in turn("is it open now?", START + 4020):
             tracker.update(event)
-        sent: list[str] = []
-        listener = lambda conn, cursor, statement, *rest: sent.append(statement)  # noqa: E731
-        sa.event.listen(store.engine, "before_cursor_execute", listener)
-        try:
+        with statements_on_events(store) as sent:
             asyncio.run(store.save(tracker))
-        finally:
-            sa.event.remove(store.engine, "before_cursor_execute", listener)
         return sent
 
     assert [statement.split()[0] for statement in statements_of_one_save(ours, "ours")] == ["INSERT"]
@@ -138,20 +151,13 @@ def test_a_turn_is_saved_with_one_insert_and_no_query(store_settings: dict[str, 
 
 def test_a_new_conversation_costs_one_read_and_no_write_until_it_has_events(store_settings: dict[str, Any]) -> None:
     ours = AppendOnlySQLTrackerStore(DOMAIN, **store_settings)
-    sent: list[str] = []
-
-    def listener(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
-        if "events" in statement:  # not PostgreSQL's check that the schema exists, which Rasa makes per read
-            sent.append(statement.split()[0])
-
-    sa.event.listen(ours.engine, "before_cursor_execute", listener)
-    tracker = asyncio.run(ours.get_or_create_tracker("new", append_action_listen=False))  # as the processor does
-    assert sent == ["SELECT"] and not tracker.events
-    for event in STEPS[0]:
-        tracker.update(event)
-    asyncio.run(ours.save(tracker))
-    assert sent == ["SELECT", "INSERT"]
-    sa.event.remove(ours.engine, "before_cursor_execute", listener)
+    with statements_on_events(ours) as sent:
+        tracker = asyncio.run(ours.get_or_create_tracker("new", append_action_listen=False))  # as the processor does
+        assert [statement.split()[0] for statement in sent] == ["SELECT"] and not tracker.events
+        for event in STEPS[0]:
+            tracker.update(event)
+        asyncio.run(ours.save(tracker))
+    assert [statement.split()[0] for statement in sent] == ["SELECT", "INSERT"]
 
 
 def test_sqlite_keeps_a_write_ahead_log(tmp_path: Path) -> None:
