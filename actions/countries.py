@@ -193,7 +193,9 @@ class CountryResolver:
         if city is None:
             return None
         capitalised = all(token[:1].isupper() for token in tokens)
-        if cities_anywhere or (capitalised and not sentence_start):
+        # A capital opening a sentence says nothing ("Nice to meet you"); the capitals after it in a name of several
+        # words do ("New York, my card is blocked" is not York in England).
+        if cities_anywhere or (capitalised and (not sentence_start or len(tokens) > 1)):
             return Place(city.country, city.kind, text)
         return None
 

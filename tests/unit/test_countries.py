@@ -70,6 +70,8 @@ def test_nothing_that_is_not_a_place(countries, text):
         ("which number for the USA", "US"),
         ("Best regards, from Munich", "DE"),  # "Best" is a Dutch town, but not at the start of a sentence
         ("I live in New York", "US"),  # "New York" is one name, matched as a phrase before "York"
+        ("New York", "US"),  # also opening the message: its second capital says it is a name
+        ("New York, my card is blocked", "US"),
     ],
 )
 def test_find_in_a_message(countries, message, country):
