@@ -80,6 +80,24 @@ def measure_lookups() -> dict:
     }
 
 
+def measure_sentence_vectors() -> dict:
+    """What the NLU's pretrained encoder costs the Rasa server: per message as they come, and per training example."""
+    import timeit
+
+    from rasa_extensions.sentence_embeddings import MultilingualE5Featurizer, encoder
+
+    encode = encoder(MultilingualE5Featurizer.get_default_config()["threads"]).query
+    message = "Ich bin Fahrer in München und mein Ladevorgang startet nicht"
+    batch = [f"{message} ({number})" for number in range(64)]
+    encode(message)  # the first call maps the weights
+    return {
+        "sentence_vector_ms": round(min(timeit.repeat(lambda: encode(message), number=20, repeat=3)) / 20 * 1e3, 1),
+        "sentence_vector_in_training_ms": round(
+            min(timeit.repeat(lambda: encode(batch), number=1, repeat=3)) / 64 * 1e3, 1
+        ),
+    }
+
+
 def measure_serving(rounds: int) -> dict:
     with tempfile.TemporaryDirectory() as workdir:
         started = time.perf_counter()
@@ -122,6 +140,7 @@ def main() -> None:
         results.update(measure_training())
     results.update(measure_lookups())
     results.update(measure_action_calls())
+    results.update(measure_sentence_vectors())
     results.update(measure_serving(args.rounds))
     width = max(map(len, results))
     for name, value in results.items():

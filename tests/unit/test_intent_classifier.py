@@ -1,0 +1,77 @@
+"""The intent classifier: Rasa's logistic regression, its feature blocks on one scale, saved and loaded as Rasa's."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.exceptions import InvalidConfigException
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.features import Features
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from rasa_extensions.intent_classifier import SentenceIntentClassifier
+
+DEFAULTS = SentenceIntentClassifier.get_default_config()
+
+
+def message(counts: list[float], sentence: list[float], intent: str | None = None) -> Message:
+    data = {TEXT: "some text"} | ({"intent": intent} if intent else {})
+    result = Message(data)
+    result.add_features(Features(scipy.sparse.coo_matrix([counts]), "sentence", TEXT, "counts"))
+    result.add_features(Features(np.array([sentence], dtype=np.float32), "sentence", TEXT, "e5"))
+    return result
+
+
+@pytest.fixture()
+def storage(tmp_path):
+    return LocalModelStorage(tmp_path)
+
+
+def create(storage, **config) -> SentenceIntentClassifier:
+    context = ExecutionContext(GraphSchema({}), "test")
+    return SentenceIntentClassifier.create({**DEFAULTS, **config}, storage, Resource("intents"), context)
+
+
+def test_counts_are_scaled_to_unit_length_and_the_sentence_vector_is_weighted(storage) -> None:
+    classifier = create(storage, dense_weight=2.0)
+    row = classifier._create_X([message([3.0, 4.0, 0.0], [0.6, 0.8])]).toarray()[0]
+    np.testing.assert_allclose(row, [0.6, 0.8, 0.0, 1.2, 1.6], atol=1e-6)
+
+
+def test_the_regularisation_is_the_configured_one(storage) -> None:
+    assert create(storage).clf.C == DEFAULTS["C"] == 20.0
+    assert create(storage, C=5).clf.C == 5.0
+
+
+def training_data() -> TrainingData:
+    examples = []
+    for shift in range(6):
+        examples.append(message([5.0 + shift, 0.0, 1.0], [1.0, 0.0], "greet"))
+        examples.append(message([0.0, 5.0 + shift, 1.0], [0.0, 1.0], "goodbye"))
+    return TrainingData(training_examples=examples)
+
+
+def test_trains_predicts_and_loads_back_with_the_same_predictions(storage) -> None:
+    classifier = create(storage)
+    resource = classifier.train(training_data())
+    hello, bye = message([4.0, 0.0, 1.0], [0.9, 0.1]), message([0.0, 4.0, 1.0], [0.2, 0.8])
+    classifier.process([hello, bye])
+    assert (hello.get("intent")["name"], bye.get("intent")["name"]) == ("greet", "goodbye")
+    assert hello.get("intent")["confidence"] > 0.7
+
+    context = ExecutionContext(GraphSchema({}), "test")
+    loaded = SentenceIntentClassifier.load(DEFAULTS, storage, resource, context)
+    again = message([4.0, 0.0, 1.0], [0.9, 0.1])
+    loaded.process([again])
+    assert again.get("intent_ranking") == hello.get("intent_ranking")
+
+
+@pytest.mark.parametrize("config", [{"C": 0}, {"C": -1.0}, {"dense_weight": "2"}, {"C": True}])
+def test_bad_settings_are_refused(storage, config) -> None:
+    with pytest.raises(InvalidConfigException):
+        create(storage, **config)

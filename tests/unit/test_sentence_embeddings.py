@@ -1,0 +1,69 @@
+"""The e5 featurizer gives each message a sentence vector that carries meaning across the twelve languages."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from rasa.shared.exceptions import InvalidConfigException
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from rasa_extensions.sentence_embeddings import MultilingualE5Featurizer
+
+
+@pytest.fixture(scope="module")
+def featurizer() -> MultilingualE5Featurizer:
+    return MultilingualE5Featurizer("e5", MultilingualE5Featurizer.get_default_config())
+
+
+def _vector(message: Message) -> np.ndarray:
+    sequence, sentence = message.get_dense_features(TEXT)
+    assert sequence is None  # sentence features only: DIET's entity tagging keeps to the tokens' own features
+    return sentence.features
+
+
+def test_each_message_gets_one_unit_sentence_vector(featurizer) -> None:
+    messages = featurizer.process([Message({TEXT: "my charging session won't start"}), Message({TEXT: "hei"})])
+    for message in messages:
+        vector = _vector(message)
+        assert vector.shape == (1, 384)
+        assert vector.dtype == np.float32
+        assert np.linalg.norm(vector) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_a_message_without_text_gets_zeros_so_every_message_has_the_same_features(featurizer) -> None:
+    empty, spoken = featurizer.process([Message({TEXT: ""}), Message({TEXT: "hallo"})])
+    assert _vector(empty).shape == _vector(spoken).shape
+    assert not _vector(empty).any()
+
+
+def test_training_data_gets_the_vectors_that_messages_get_at_run_time(featurizer) -> None:
+    text = "Die Ladesäule in Graz startet nicht"
+    data = TrainingData(training_examples=[Message({TEXT: text, "intent": "driver_issue"}), Message({TEXT: text})])
+    featurizer.process_training_data(data)
+    (live,) = featurizer.process([Message({TEXT: text})])
+    for example in data.training_examples:
+        np.testing.assert_allclose(_vector(example), _vector(live), atol=1e-6)
+
+
+def test_the_same_request_in_other_languages_is_nearer_than_another_request(featurizer) -> None:
+    def vector(text: str) -> np.ndarray:
+        return _vector(featurizer.process([Message({TEXT: text})])[0])[0]
+
+    session = vector("my charging session won't start")
+    hours = vector("when are you open?")
+    for same_meaning in (
+        "min ladeøkt starter ikke",
+        "ma session de recharge ne démarre pas",
+        "nie mogę zacząć ładowania",
+    ):
+        assert vector(same_meaning) @ session > vector(same_meaning) @ hours, same_meaning
+    for same_meaning in ("hvornår har I åbent?", "wann habt ihr geöffnet?", "quando siete aperti?"):
+        assert vector(same_meaning) @ hours > vector(same_meaning) @ session, same_meaning
+
+
+@pytest.mark.parametrize("config", [{"threads": 0}, {"batch_size": -1}, {"threads": "2"}, {"threads": True}])
+def test_bad_settings_are_refused(config) -> None:
+    with pytest.raises(InvalidConfigException):
+        MultilingualE5Featurizer("e5", {**MultilingualE5Featurizer.get_default_config(), **config})
