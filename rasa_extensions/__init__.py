@@ -19,6 +19,7 @@ EXTENSIONS: tuple[str, ...] = (
     "fast_action_calls",
     "form_activation",
     "event_lookup",
+    "nlu_thread",
 )
 
 
