@@ -9,8 +9,12 @@ from __future__ import annotations
 import os
 import sys
 
-from rasa_extensions import install
-from rasa_extensions.credentials import with_composed_credentials
+from rasa_extensions.threads import compute_on_one_thread
+
+compute_on_one_thread(os.environ)  # before anything imports numpy, TensorFlow or the encoder
+
+from rasa_extensions import install  # noqa: E402
+from rasa_extensions.credentials import with_composed_credentials  # noqa: E402
 
 
 def main() -> None:
