@@ -8,6 +8,7 @@ and sends a fixed number of messages to loopback only.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -84,9 +85,11 @@ def measure_sentence_vectors() -> dict:
     """What the NLU's pretrained encoder costs the Rasa server: per message as they come, and per training example."""
     import timeit
 
-    from rasa_extensions.sentence_embeddings import MultilingualE5Featurizer, encoder
+    from rasa_extensions.sentence_embeddings import encoder
+    from rasa_extensions.threads import compute_on_one_thread
 
-    encode = encoder(MultilingualE5Featurizer.get_default_config()["threads"]).query
+    compute_on_one_thread(os.environ)  # as in the Rasa server; read when the encoder's OpenMP loads, just below
+    encode = encoder().query
     message = "Ich bin Fahrer in München und mein Ladevorgang startet nicht"
     batch = [f"{message} ({number})" for number in range(64)]
     encode(message)  # the first call maps the weights

