@@ -6,7 +6,9 @@ import asyncio
 import itertools
 import threading
 import time
+from collections.abc import Awaitable, Callable
 from types import SimpleNamespace
+from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
@@ -68,10 +70,8 @@ def test_the_result_is_rasas_and_the_graph_ran_on_the_worker() -> None:
     assert our_nlu.runs[0][0].startswith("nlu")
 
 
-def test_the_event_loop_serves_others_while_a_message_is_parsed_and_parses_do_not_overlap() -> None:
-    nlu = SlowNLU()
-    subject = processor(nlu)
-    subject.__class__ = patched()
+def loop_ticks_while(work: Callable[[], Awaitable[Any]]) -> list[float]:
+    """Runs `work` on a new event loop beside a task that notes the time every 10 ms: the loop's pulse."""
     ticks: list[float] = []
 
     async def scenario() -> None:
@@ -81,10 +81,21 @@ def test_the_event_loop_serves_others_while_a_message_is_parsed_and_parses_do_no
                 await asyncio.sleep(0.01)
 
         ticking = asyncio.create_task(ticker())
-        await asyncio.gather(*(subject.parse_message(UserMessage(f"m{n}", sender_id=f"s{n}")) for n in range(3)))
+        await asyncio.sleep(0)
+        await work()
         ticking.cancel()
 
     asyncio.run(scenario())
+    return ticks
+
+
+def test_the_event_loop_serves_others_while_a_message_is_parsed_and_parses_do_not_overlap() -> None:
+    nlu = SlowNLU()
+    subject = processor(nlu)
+    subject.__class__ = patched()
+    ticks = loop_ticks_while(
+        lambda: asyncio.gather(*(subject.parse_message(UserMessage(f"m{n}", sender_id=f"s{n}")) for n in range(3)))
+    )
     starts_and_ends = sorted((start, end) for _, start, end in nlu.runs)
     assert len(starts_and_ends) == 3
     for (_, end), (next_start, _) in itertools.pairwise(starts_and_ends):
@@ -97,20 +108,7 @@ def test_rasas_own_parse_blocks_the_loop() -> None:
     """The reason for the extension, and proof that the test above can fail."""
     nlu = SlowNLU()
     subject = processor(nlu)
-    ticks: list[float] = []
-
-    async def scenario() -> None:
-        async def ticker() -> None:
-            while True:
-                ticks.append(time.monotonic())
-                await asyncio.sleep(0.01)
-
-        ticking = asyncio.create_task(ticker())
-        await asyncio.sleep(0)
-        await RASA_PARSE_MESSAGE(subject, UserMessage("hei", sender_id="a"))
-        ticking.cancel()
-
-    asyncio.run(scenario())
+    ticks = loop_ticks_while(lambda: RASA_PARSE_MESSAGE(subject, UserMessage("hei", sender_id="a")))
     (_, start, end) = nlu.runs[0]
     assert not [tick for tick in ticks if start < tick < end]
 
