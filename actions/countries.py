@@ -13,7 +13,7 @@ import difflib
 import itertools
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache
@@ -40,6 +40,9 @@ _FUZZY_MAX_LENGTH_DIFFERENCE = 2
 #: A capitalised word inside a sentence is compared with country names more strictly: German capitalises every
 #: noun, and "Hilfe" is 80 % "Chile".
 _SCAN_FUZZY_MIN_LENGTH, _SCAN_FUZZY_CUTOFF = 6, 0.83
+#: A lower-case name after "i", "à" or "w" is taken for a town of a listed country from this size: smaller places
+#: share their names with too many words.
+_TOWN_MIN_POPULATION = 50_000
 #: Inflected forms are matched by their stem only for words at least this long.
 _STEM_MIN_LENGTH = 5
 
@@ -92,6 +95,8 @@ class CountryResolver:
         cities: Mapping[str, _City],
         preferred: frozenset[str] = frozenset(),
         not_places: frozenset[str] = frozenset(),
+        prepositions: frozenset[str] = frozenset(),
+        declension_prepositions: frozenset[str] = frozenset(),
     ):
         self._names = dict(country_names)  # folded name -> the country it names
         self._case_sensitive = dict(case_sensitive_names)  # exact text -> code ("US", never "us")
@@ -100,6 +105,10 @@ class CountryResolver:
         self._preferred = preferred
         #: Words that are a place's name in one language and an everyday word in another ("man", "gana").
         self._not_places = not_places
+        #: Words after which a place is expected ("i", "à", "w"): a listed country's town counts in lower case there.
+        self._prepositions = prepositions
+        #: Words after which a declined place name is expected ("w", "v"): matched by its stem there.
+        self._declension_prepositions = declension_prepositions
         self._fuzzy_candidates = [name for name in self._names if len(name) >= _FUZZY_MIN_LENGTH]
         self._sorted_names = sorted({*self._names, *self._cities})
 
@@ -107,21 +116,21 @@ class CountryResolver:
         """Whether the support page lists `country`."""
         return country in self._preferred
 
-    def resolve(self, text: str) -> Place | None:
+    def resolve(self, text: str, *, declined: bool = True) -> Place | None:
         """The country of a span that names a place, or None.
 
-        Beyond exact names: inflected forms by their stem ("w Niemczech", "v Německu", "w Krakowie") and
-        misspellings ("Germny").
+        Beyond exact names: inflected forms by their stem ("w Niemczech", "v Německu", "w Krakowie"), unless
+        `declined` is False (a stem alone matches many words), and misspellings ("Germny").
         """
         if not text or not text.strip():
             return None
         found = self.find(text, cities_anywhere=True)
         if found is not None:
             return found
-        stemmed = next(filter(None, (self._inflected(token) for token in reversed(words(text)))), None)
+        stemmed = declined and next(filter(None, (self._inflected(token) for token in reversed(words(text)))), None)
         return stemmed or self._misspelt(text)
 
-    def _inflected(self, token: str) -> Place | None:
+    def _inflected(self, token: str, min_population: int = 0) -> Place | None:
         """A name that `token` is an inflected form of: they share all but the name's last two letters.
 
         Slavic and other languages decline place names ("Niemcy" -> "w Niemczech", "Kraków" -> "w Krakowie");
@@ -137,11 +146,18 @@ class CountryResolver:
             for name in itertools.islice(self._sorted_names, start, None):
                 if not name.startswith(stem):
                     break
-                if len(name) <= length + 2 and self._country_of(name) in self._preferred:
+                if (
+                    len(name) <= length + 2
+                    and self._country_of(name) in self._preferred
+                    and self._is_large(name, min_population)
+                ):
                     candidates.append(name)
             if candidates:
                 return self._best_place(candidates, token)
         return None
+
+    def _is_large(self, name: str, min_population: int) -> bool:
+        return name in self._names or self._cities[name].population >= min_population
 
     def _country_of(self, name: str) -> str:
         if name in self._names:
@@ -165,13 +181,26 @@ class CountryResolver:
         tokens = words(message)
         best: tuple[int, int, Place] | None = None  # (start, -length, place): earliest, then longest
         for start, end in phrases(tokens):
-            place = self._lookup(tokens[start:end], cities_anywhere=cities_anywhere, sentence_start=start == 0)
+            place = self._lookup(
+                tokens[start:end],
+                cities_anywhere=cities_anywhere,
+                sentence_start=start == 0,
+                after_preposition=start > 0 and tokens[start - 1] in self._prepositions,
+            )
             if place is not None:
                 rank = (start, -(end - start))
                 if best is None or rank < best[:2]:
                     best = (*rank, place)
         if best:
             return best[2]
+        declined = (
+            self._inflected(token, _TOWN_MIN_POPULATION)
+            for index, token in enumerate(tokens)
+            if index and tokens[index - 1] in self._declension_prepositions and fold(token) not in self._not_places
+        )
+        place = next(filter(None, declined), None)
+        if place is not None:
+            return place
         names = (
             token
             for index, token in enumerate(tokens)
@@ -179,7 +208,42 @@ class CountryResolver:
         )
         return next(filter(None, (self._misspelt(name, _SCAN_FUZZY_CUTOFF) for name in names)), None)
 
-    def _lookup(self, tokens: list[str], *, cities_anywhere: bool, sentence_start: bool) -> Place | None:
+    def name_kinds(self, tokens: Sequence[str]) -> list[frozenset[str]]:
+        """For each token, the kinds of place name it is part of, whatever its case or context.
+
+        What the NLU's entity tagger learns from beside the words around it: "i kolding" or "w Gdyni" tag as places
+        when the tagger knows that "kolding" is a Danish city and "gdyni" a declined Polish one, names it never saw
+        in training. Kinds: "country" (a name or alias), "served_city" / "city" (in a country the page lists, or
+        elsewhere), "inflected" (a declined form of a listed place).
+        """
+        kinds: list[set[str]] = [set() for _ in tokens]
+        for start, end in phrases(list(tokens)):
+            kind = self._name_kind(tokens[start:end])
+            if kind:
+                for index in range(start, end):
+                    kinds[index].add(kind)
+        for index, token in enumerate(tokens):
+            if not kinds[index] and fold(token) not in self._not_places and self._inflected(token) is not None:
+                kinds[index].add("inflected")
+        return [frozenset(found) for found in kinds]
+
+    def _name_kind(self, tokens: Sequence[str]) -> str | None:
+        text = " ".join(tokens)
+        if text in self._case_sensitive:
+            return "country"
+        key = fold(text)
+        if not key or key in self._not_places:
+            return None
+        if key in self._names and key not in self._cities:
+            return "country"
+        city = self._cities.get(key)
+        if city is None:
+            return None
+        return "served_city" if city.country in self._preferred else "city"
+
+    def _lookup(
+        self, tokens: list[str], *, cities_anywhere: bool, sentence_start: bool, after_preposition: bool = False
+    ) -> Place | None:
         text = " ".join(tokens)
         if text in self._case_sensitive:
             return Place(self._case_sensitive[text], PlaceKind.ALIAS, text)
@@ -195,7 +259,11 @@ class CountryResolver:
         capitalised = all(token[:1].isupper() for token in tokens)
         # A capital opening a sentence says nothing ("Nice to meet you"); the capitals after it in a name of several
         # words do ("New York, my card is blocked" is not York in England).
-        if cities_anywhere or (capitalised and (not sentence_start or len(tokens) > 1)):
+        # After "i", "en" or "w" a listed country's city is meant, whatever its case ("jeg bor i kolding").
+        after_preposition = (
+            after_preposition and city.country in self._preferred and city.population >= _TOWN_MIN_POPULATION
+        )
+        if cities_anywhere or after_preposition or (capitalised and (not sentence_start or len(tokens) > 1)):
             return Place(city.country, city.kind, text)
         return None
 
@@ -230,7 +298,14 @@ def default_resolver(vocabulary_path: Path = VOCABULARY_PATH) -> CountryResolver
     names, case_sensitive = _country_names(vocabulary.get("countries", {}))
     preferred = frozenset(default_directory().countries)
     not_places = frozenset(fold(word) for words_ in vocabulary.get("not_places", {}).values() for word in words_)
-    return CountryResolver(names, case_sensitive, _cities(names, preferred), preferred, not_places)
+    # Prepositions are matched as written: "à" is French for "in", "a" an English article; "I" is no Nordic "i".
+    prepositions = frozenset(
+        word.casefold() for words_ in vocabulary.get("place_prepositions", {}).values() for word in words_
+    )
+    declension = frozenset(word.casefold() for word in vocabulary.get("declension_prepositions", []))
+    return CountryResolver(
+        names, case_sensitive, _cities(names, preferred), preferred, not_places, prepositions, declension
+    )
 
 
 def _country_names(

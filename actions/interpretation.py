@@ -10,10 +10,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .countries import CountryResolver, Place, default_resolver
+from .countries import CountryResolver, Place, PlaceKind, default_resolver
 from .directory import Audience, Directory
 from .language import language_named
 from .roles import RoleResolver, default_role_resolver
+from .text_matching import words
 
 #: Intents that answer no question: while the bot waits for a country, "ok" or "thanks" is not a place.
 CONVERSATIONAL_INTENTS = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge"})
@@ -32,6 +33,11 @@ ROLE_GUESS_MIN_CONFIDENCE = 0.7
 
 #: The longest whole message taken as the answer to "which country?" ("in the south of france" is 5 words).
 _ANSWER_MAX_WORDS = 6
+#: Places recognised by a guess (a declined form, a misspelling): a place named exactly wins over them.
+_GUESSED_KINDS = frozenset({PlaceKind.INFLECTED, PlaceKind.MISSPELLING})
+
+#: Intents of a message that may be a place and nothing else, asked or not: "Norwya", "Tokyo".
+_BARE_PLACE_INTENTS = frozenset({"inform"})
 
 
 @dataclass(frozen=True)
@@ -66,7 +72,14 @@ def understand(
     stated_role = _stated_role(text, entities, roles)
     sure = intent_confidence >= ROLE_GUESS_MIN_CONFIDENCE
     guessed_role = None if stated_role or not sure else ROLE_OF_INTENT.get(intent or "")
-    place = _place(text, entities, countries, answering_country=answering and asked_slot == "country")
+    place = _place(
+        text,
+        entities,
+        countries,
+        answering_country=answering and asked_slot == "country",
+        # "Fahrer" is a role, not a misspelt Faroe Islands ("Färöer").
+        bare=intent in _BARE_PLACE_INTENTS and len(words(text)) == 1 and stated_role is None,
+    )
     prose = _blank_entities(text, entities, ("location",))
     if place is not None:
         prose = prose.replace(place.text, " ")
@@ -126,16 +139,23 @@ def _values(entities: list[Mapping[str, Any]], name: str) -> list[str]:
     return [str(entity.get("value")) for entity in entities if entity.get("entity") == name and entity.get("value")]
 
 
-def _place(text: str, entities: list, resolver: CountryResolver, *, answering_country: bool) -> Place | None:
+def _place(
+    text: str, entities: list, resolver: CountryResolver, *, answering_country: bool, bare: bool = False
+) -> Place | None:
     # The NLU sometimes tags a stray word too ("Naše" in "Naše nabíjecí stanice v Plzni"): of several places,
     # one in a country ChargePoint serves is the one meant.
     places = [place for place in map(resolver.resolve, _values(entities, "location")) if place is not None]
-    served = [place for place in places if resolver.is_served(place.country)]
-    if served or places:
-        return (served or places)[0]
+    if places:
+        # Of those, a name written as it is beats a guessed one: "Opladning i Esbjerg" is Esbjerg, not a declined
+        # Opladen.
+        return min(places, key=lambda place: (not resolver.is_served(place.country), place.kind in _GUESSED_KINDS))
     place = resolver.find(text, cities_anywhere=answering_country)
     if place is None and answering_country and len(text.split()) <= _ANSWER_MAX_WORDS:
         place = resolver.resolve(text)  # a misspelt answer: "germny"
+    if place is None and bare:
+        place = resolver.resolve(text, declined=False)  # "Norwya" or "Tokyo", unasked
+        if place is not None and place.kind is PlaceKind.CITY and not text.strip()[:1].isupper():
+            place = None  # "bergen" or "split" unasked may be a word; "Bergen" is a name
     return place
 
 

@@ -1,8 +1,8 @@
 """Parses messages on a worker thread, so the NLU of one conversation overlaps the rest of the others' turns.
 
 Rasa 3.6 runs the NLU graph synchronously inside the async `MessageProcessor.parse_message`: while a message is
-parsed (the e5 sentence encoder, DIET's TensorFlow graph, the count featurizers), the server's event loop does
-nothing else. The encoder's C code and TensorFlow's kernels release the GIL, so on a worker thread the parse of
+parsed (the e5 sentence encoder, the count featurizers, the intent SVM and the entity CRF), the server's event loop
+does nothing else. The encoder's C code, the largest part, releases the GIL, so on a worker thread the parse of
 one message runs on one core while the event loop goes on with other conversations' tracker store reads and
 writes, policies and action calls on the other.
 

@@ -86,9 +86,33 @@ def test_find_ignores_words_that_only_look_like_places(countries, message):
     assert countries.find(message) is None
 
 
-def test_lowercase_cities_are_found_only_when_the_bot_asked_where(countries):
-    assert countries.find("im in bergen") is None
-    assert countries.find("im in bergen", cities_anywhere=True).country == "NO"
+def test_lowercase_cities_are_found_only_when_the_bot_asked_where_or_after_a_preposition(countries):
+    assert countries.find("bergen is nice") is None
+    assert countries.find("bergen is nice", cities_anywhere=True).country == "NO"
+    assert countries.find("im in bergen").country == "NO"
+    assert countries.find("jeg bor i kolding").country == "DK"
+    assert countries.find("la borne à rennes ne marche pas").country == "FR"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "have a nice day",  # Italian "a" is not taken for a preposition: it is the English article
+        "I can talk to someone",  # English "I" is no Nordic "i" (Caen is "Can" in some languages)
+        "chatter jeg med en maskine",  # "en" is a Nordic article
+        "ma Home Flex clignote en rouge",  # and French "en" comes before other words (Rouge, Canada)
+        "w jakim jezyku jest infolinia",  # "jakim" (which) is no declined Yakima
+        "jeg bor i et lille hus",  # too small to be meant: a town of a few thousand
+    ],
+)
+def test_words_after_prepositions_that_are_no_places(countries, message):
+    assert countries.find(message) is None
+
+
+def test_declined_names_count_after_polish_and_czech_prepositions(countries):
+    assert countries.find("mam Home Flex w Gdyni").country == "PL"
+    assert countries.find("bydlim v portugalsku").country == "PT"
+    assert countries.find("kunnen we verder gaan") is None  # "we" is Dutch and English too (not Verden)
 
 
 def test_country_names_are_localised():
@@ -106,3 +130,28 @@ def test_region_guess_for_countries_not_in_the_directory():
 def test_a_word_much_shorter_than_a_name_is_no_misspelling_of_it(countries) -> None:
     assert countries.resolve("svensk") is None  # 80 % like "slovensko" (Slovakia), but three letters short
     assert countries.resolve("Slovenskp").country == "SK"  # a real misspelling, one letter off
+
+
+@pytest.mark.parametrize(
+    ("message", "marked"),
+    [
+        ("jeg bor i kolding", {"kolding": "served_city"}),  # lower case: the tagger decides from context
+        ("mam Home Flexa w Gdyni", {"Gdyni": "inflected"}),  # Gdynia, declined
+        ("bydlim v portugalsku", {"portugalsku": "inflected"}),
+        ("I'm in New York", {"New": "served_city", "York": "served_city"}),  # one name of two words
+        ("we are in Buenos Aires", {"Buenos": "city", "Aires": "city"}),  # a country the page does not list
+        ("Ich bin in Deutschland", {"Deutschland": "country"}),
+        ("calling from the UK", {"UK": "country"}),
+    ],
+)
+def test_name_kinds_mark_every_word_of_a_place_name(countries, message, marked) -> None:
+    tokens = message.replace("'", " ").split()
+    kinds = dict(zip(tokens, countries.name_kinds(tokens), strict=True))
+    for token, kind in marked.items():
+        assert kind in kinds[token], (token, kinds[token])
+    for token in set(tokens) - set(marked):
+        assert not kinds[token] & {"country", "inflected"}, (token, kinds[token])
+
+
+def test_name_kinds_of_no_tokens_is_empty(countries) -> None:
+    assert countries.name_kinds([]) == []

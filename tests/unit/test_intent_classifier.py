@@ -44,7 +44,9 @@ def test_counts_are_scaled_to_unit_length_and_the_sentence_vector_is_weighted(st
 
 
 def test_the_regularisation_is_the_configured_one(storage) -> None:
-    assert create(storage).clf.C == DEFAULTS["C"] == 20.0
+    assert create(storage).clf.C == DEFAULTS["C"] == 10.0
+    assert create(storage).clf.kernel == "linear"
+    assert create(storage).clf.probability  # the fallback threshold needs confidences
     assert create(storage, C=5).clf.C == 5.0
 
 

@@ -26,6 +26,14 @@ def test_a_misspelt_answer_to_the_country_question():
     assert understand("germny").country is None
 
 
+def test_one_word_that_informs_may_be_a_place_unasked():
+    assert understand("Norwya", intent="inform").country == "NO"  # misspelt
+    assert understand("Tokyo", intent="inform").country == "JP"  # a city alone, written as a name
+    assert understand("tokyo", intent="inform").country is None  # only when asked: "split" is a word too
+    assert understand("Norwya", intent="driver_issue").country is None  # only a message that informs
+    assert understand("Fahrer", intent="inform").country is None  # a role, not "Färöer" misspelt
+
+
 def test_small_talk_is_not_an_answer():
     assert understand("okay", intent="affirm", asked_slot="country").country is None
 
@@ -72,3 +80,8 @@ def test_a_language_tagged_as_a_place_still_names_the_line_wanted():
     assert requested_line_language("który numer jest dla języka francuskiego?", francuskiego, "request_contact") == "fr"
     belgium = [{"entity": "location", "value": "Belgio"}]
     assert requested_line_language("Guido un'auto elettrica in Belgio", belgium, "inform") is None
+
+
+def test_of_several_places_tagged_one_named_exactly_wins_over_a_guessed_one():
+    entities = [{"entity": "location", "value": "Opladning"}, {"entity": "location", "value": "Esbjerg"}]
+    assert understand("Opladning i Esbjerg viser 0 kWh", entities).country == "DK"  # not Opladen, declined

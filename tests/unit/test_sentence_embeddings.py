@@ -19,7 +19,7 @@ def featurizer() -> MultilingualE5Featurizer:
 
 def _vector(message: Message) -> np.ndarray:
     sequence, sentence = message.get_dense_features(TEXT)
-    assert sequence is None  # sentence features only: DIET's entity tagging keeps to the tokens' own features
+    assert sequence is None  # sentence features only: the entity tagger keeps to the tokens' own features
     return sentence.features
 
 
