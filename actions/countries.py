@@ -294,9 +294,15 @@ def default_resolver(vocabulary_path: Path = VOCABULARY_PATH) -> CountryResolver
     """The resolver of this process: built once (about a second), then every lookup is a dictionary hit."""
     from .directory import default_directory
 
+    return build_resolver(frozenset(default_directory().countries), vocabulary_path)
+
+
+def build_resolver(served: frozenset[str], vocabulary_path: Path = VOCABULARY_PATH) -> CountryResolver:
+    """A resolver for which `served` are the countries the support page lists: their cities win ties, and only
+    their towns count in lower case after a preposition."""
     vocabulary = yaml.safe_load(vocabulary_path.read_text(encoding="utf-8"))
     names, case_sensitive = _country_names(vocabulary.get("countries", {}))
-    preferred = frozenset(default_directory().countries)
+    preferred = served
     not_places = frozenset(fold(word) for words_ in vocabulary.get("not_places", {}).values() for word in words_)
     # Prepositions are matched as written: "à" is French for "in", "a" an English article; "I" is no Nordic "i".
     prepositions = frozenset(

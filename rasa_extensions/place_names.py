@@ -12,6 +12,7 @@ city somewhere, "i bor i Best" is rare.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import numpy as np
@@ -26,8 +27,23 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from actions.countries import CountryResolver, build_resolver, default_resolver
+from actions.directory import DirectoryError
+
+logger = logging.getLogger(__name__)
+
 #: The kinds of place name `CountryResolver.name_kinds` reports, one feature column each.
 KINDS = ("country", "served_city", "city", "inflected")
+
+
+def _resolver() -> CountryResolver:
+    """The bot's own resolver (one list of names for the NLU and the actions). A directory that does not load costs
+    the features only which cities are in listed countries: the Rasa server still starts and understands."""
+    try:
+        return default_resolver()
+    except DirectoryError as error:
+        logger.error("Place-name features without the directory's countries (fix the file and restart): %s", error)
+        return build_resolver(frozenset())
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
@@ -50,9 +66,7 @@ class PlaceNameFeaturizer(SparseFeaturizer, GraphComponent):
 
     def __init__(self, name: str, config: dict[str, Any]) -> None:
         super().__init__(name, config)
-        from actions.countries import default_resolver  # the bot's own resolver: one list of names for both
-
-        self._resolver = default_resolver()
+        self._resolver = _resolver()
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         self.process(training_data.training_examples)

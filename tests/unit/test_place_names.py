@@ -67,3 +67,27 @@ def test_tokens_carry_the_kinds_as_patterns_beside_the_regex_featurizers(featuri
     assert oslo["order_number"] is False
     assert oslo["place_served_city"] is True
     assert oslo["place_country"] is False
+
+
+@pytest.fixture()
+def broken_directory(tmp_path, monkeypatch):
+    """The process's directory is a file that does not load (the resolver and directory caches are emptied around)."""
+    from actions.countries import default_resolver
+    from actions.directory import served_directory
+
+    path = tmp_path / "directory.yaml"
+    path.write_text("countries: [\n", encoding="utf-8")
+    monkeypatch.setenv("SUPPORT_DIRECTORY", str(path))
+    for cached in (served_directory, default_resolver):
+        cached.cache_clear()
+    yield path
+    for cached in (served_directory, default_resolver):
+        cached.cache_clear()
+
+
+def test_a_directory_that_does_not_load_costs_only_the_listed_countries(broken_directory, caplog) -> None:
+    featurizer = PlaceNameFeaturizer("places", PlaceNameFeaturizer.get_default_config())
+    assert str(broken_directory) in caplog.text  # where the problem is, in the Rasa server's log
+    (message,) = featurizer.process(_tokenized("jeg er i Oslo"))
+    oslo = _features(message)[0][-1]
+    assert oslo[KINDS.index("city")] == 1 and oslo[KINDS.index("served_city")] == 0
