@@ -228,38 +228,43 @@ class CountryResolver:
         return [frozenset(found) for found in kinds]
 
     def _name_kind(self, tokens: Sequence[str]) -> str | None:
+        named = self._named(tokens)
+        if named is None or named[0] in self._not_places:
+            return None
+        entry = named[1]
+        if isinstance(entry, _CountryName):
+            return "country"
+        return "served_city" if entry.country in self._preferred else "city"
+
+    def _named(self, tokens: Sequence[str]) -> tuple[str, _CountryName | _City] | None:
+        """What a phrase names, whatever its case or place in a message: its folded key, and the country name or
+        the city."""
         text = " ".join(tokens)
         if text in self._case_sensitive:
-            return "country"
+            return text, _CountryName(self._case_sensitive[text], PlaceKind.ALIAS)
         key = fold(text)
-        if not key or key in self._not_places:
-            return None
-        if key in self._names and key not in self._cities:
-            return "country"
+        if key in self._names and key not in self._cities:  # (a name kept as both is a listed country's city)
+            return key, self._names[key]
         city = self._cities.get(key)
-        if city is None:
-            return None
-        return "served_city" if city.country in self._preferred else "city"
+        return (key, city) if city is not None else None
 
     def _lookup(
         self, tokens: list[str], *, cities_anywhere: bool, sentence_start: bool, after_preposition: bool = False
     ) -> Place | None:
+        named = self._named(tokens)
+        if named is None:
+            return None
+        key, entry = named
         text = " ".join(tokens)
-        if text in self._case_sensitive:
-            return Place(self._case_sensitive[text], PlaceKind.ALIAS, text)
-        key = fold(text)
         if key in self._not_places and not cities_anywhere:
             return None
-        if key in self._names and key not in self._cities:  # (a name kept as both is a listed country's city)
-            name = self._names[key]
-            return Place(name.code, name.kind, text)
-        city = self._cities.get(key)
-        if city is None:
-            return None
+        if isinstance(entry, _CountryName):
+            return Place(entry.code, entry.kind, text)
+        city = entry
         capitalised = all(token[:1].isupper() for token in tokens)
         # A capital opening a sentence says nothing ("Nice to meet you"); the capitals after it in a name of several
         # words do ("New York, my card is blocked" is not York in England).
-        # After "i", "en" or "w" a listed country's city is meant, whatever its case ("jeg bor i kolding").
+        # After "i", "à" or "w" a listed country's town is meant, whatever its case ("jeg bor i kolding").
         after_preposition = (
             after_preposition and city.country in self._preferred and city.population >= _TOWN_MIN_POPULATION
         )
@@ -302,16 +307,13 @@ def build_resolver(served: frozenset[str], vocabulary_path: Path = VOCABULARY_PA
     their towns count in lower case after a preposition."""
     vocabulary = yaml.safe_load(vocabulary_path.read_text(encoding="utf-8"))
     names, case_sensitive = _country_names(vocabulary.get("countries", {}))
-    preferred = served
     not_places = frozenset(fold(word) for words_ in vocabulary.get("not_places", {}).values() for word in words_)
     # Prepositions are matched as written: "à" is French for "in", "a" an English article; "I" is no Nordic "i".
     prepositions = frozenset(
         word.casefold() for words_ in vocabulary.get("place_prepositions", {}).values() for word in words_
     )
     declension = frozenset(word.casefold() for word in vocabulary.get("declension_prepositions", []))
-    return CountryResolver(
-        names, case_sensitive, _cities(names, preferred), preferred, not_places, prepositions, declension
-    )
+    return CountryResolver(names, case_sensitive, _cities(names, served), served, not_places, prepositions, declension)
 
 
 def _country_names(
