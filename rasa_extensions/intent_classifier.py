@@ -10,22 +10,25 @@ matrix 0.90-0.95 (mean 0.920), with its confidences from Platt scaling. Both tra
 
 It is Rasa's own `LogisticRegressionClassifier` (training, persistence with skops, ranking, loading) with its
 model swapped for scikit-learn's `SVC(kernel="linear", probability=True)`, and the two feature blocks put on one
-scale before they meet.
+scale before they meet. A loaded model predicts through `LinearOneVsOneProbabilities`, the same confidences from
+the SVM's weight vectors instead of its support vectors.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.exceptions import InvalidConfigException
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from scipy.sparse import csr_matrix, hstack, vstack
+from scipy.special import expit
 from sklearn.preprocessing import normalize
 from sklearn.svm import SVC
 
@@ -70,7 +73,7 @@ class SentenceIntentClassifier(LogisticRegressionClassifier):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> SentenceIntentClassifier:
-        """The trained SVM, read back with skops trusting its sparse support vectors.
+        """The trained SVM, read back with skops trusting its sparse support vectors, predicting from its weights.
 
         Rasa's own `load` trusts only skops' defaults, and when a file holds any other type it quietly returns an
         untrained classifier; an SVM trained on sparse counts keeps its support vectors as a `csr_matrix`. A model
@@ -81,20 +84,81 @@ class SentenceIntentClassifier(LogisticRegressionClassifier):
         with model_storage.read_from(resource) as model_dir:
             classifier = sio.load(model_dir / f"{resource.name}.skops", trusted=list(_TRUSTED_TYPES))
         component = cls(config, execution_context.node_name, model_storage, resource)
-        component.clf = classifier
+        component.clf = LinearOneVsOneProbabilities(classifier)
         return component
 
     def _create_X(self, messages: list[Message]) -> csr_matrix:
-        rows = []
-        for message in messages:
-            counts = message.get_sparse_features(TEXT)[1]
-            sentence = message.get_dense_features(TEXT)[1]
-            rows.append(
-                hstack(
-                    [
-                        normalize(csr_matrix(counts.features)) if counts else csr_matrix((1, 0)),
-                        csr_matrix(sentence.features * self.config["dense_weight"]) if sentence else csr_matrix((1, 0)),
-                    ]
-                )
-            )
-        return vstack(rows).tocsr()
+        """One row per message: its sentence-level counts (every sparse featurizer's, in pipeline order) scaled to
+        unit length, then its sentence vector times `dense_weight`.
+
+        Read straight from the messages' feature blocks and scaled once per batch: Rasa's `get_sparse_features`
+        also deep-copies and joins the per-token features, which no classifier here uses; with scipy's per-row
+        calls that was 2 ms of a message's 15 ms of NLU.
+        """
+        blocks = []
+        counts = [_sentence_features(message, sparse=True) for message in messages]
+        if all(counts):
+            blocks.append(normalize(vstack([hstack(row, format="csr") for row in counts], format="csr")))
+        vectors = [_sentence_features(message, sparse=False) for message in messages]
+        if all(vectors):
+            dense = np.vstack([np.hstack(row) for row in vectors]) * self.config["dense_weight"]
+            blocks.append(csr_matrix(dense))
+        if not blocks:
+            return csr_matrix((len(messages), 0))
+        return hstack(blocks, format="csr")
+
+
+def _sentence_features(message: Message, *, sparse: bool) -> list[Any]:
+    """The message's sentence-level feature matrices for its text, sparse or dense, in the order they were added."""
+    return [
+        features.features
+        for features in message.features
+        if features.attribute == TEXT and features.type == FEATURE_TYPE_SENTENCE and features.is_sparse() == sparse
+    ]
+
+
+class LinearOneVsOneProbabilities:
+    """The `classes_` and `predict_proba` of a fitted `SVC(kernel="linear", probability=True)`, from its weights.
+
+    libsvm computes a message's decision value for each pair of intents from every support vector: about 4,000 of
+    them with 1.8 million non-zero values in the bot's model, 5 ms of the NLU's 20 per message. With a linear kernel
+    the support vectors of each pair add up to one weight vector (scikit-learn's `coef_`), so the same 120 values
+    are one product with a (features x pairs) matrix: 0.02 ms. Platt's sigmoids then turn them into pairwise
+    probabilities exactly as libsvm does, and those are coupled into one probability per intent by solving the
+    linear system of Wu, Lin and Weng's second method, whose optimum libsvm approaches by iteration (stopping within
+    0.005 / number of intents): on the bot's model the confidences agree with libsvm's to 0.001, with the same
+    top intent.
+    """
+
+    def __init__(self, svc: SVC) -> None:
+        self.svc = svc
+        self.classes_ = svc.classes_
+        weights, intercept = svc.coef_, svc.intercept_
+        weights = weights.toarray() if hasattr(weights, "toarray") else np.asarray(weights)
+        if len(self.classes_) == 2:
+            # For two classes scikit-learn reports the decision function with the opposite sign to libsvm's, whose
+            # sign the Platt sigmoid was fitted to.
+            weights, intercept = -weights, -intercept
+        self._weights = np.ascontiguousarray(weights.T)  # (features, pairs): row-major for a sparse row times it
+        self._intercept = intercept
+        self._sigmoid_a, self._sigmoid_b = svc.probA_, svc.probB_
+        self._pairs = np.triu_indices(len(self.classes_), 1)  # libsvm's order: (0, 1), (0, 2), ..., (k-2, k-1)
+
+    def predict_proba(self, X: csr_matrix) -> np.ndarray:
+        decisions = np.asarray(X @ self._weights) + self._intercept
+        # P(first intent of the pair rather than the second), bounded away from 0 and 1 as libsvm bounds it.
+        pairwise = np.clip(expit(-(decisions * self._sigmoid_a + self._sigmoid_b)), 1e-7, 1 - 1e-7)
+        return np.array([self._coupled(row) for row in pairwise])
+
+    def _coupled(self, pairwise: np.ndarray) -> np.ndarray:
+        """Minimises p'Qp subject to sum(p) = 1 (Wu, Lin and Weng 2004, method 2): Q p + b = 0, sum(p) = 1."""
+        count = len(self.classes_)
+        beats = np.zeros((count, count))
+        beats[self._pairs] = pairwise
+        beats.T[self._pairs] = 1 - pairwise
+        system = np.zeros((count + 1, count + 1))
+        system[:count, :count] = -(beats.T * beats) + np.diag((beats**2).sum(axis=0))
+        system[:count, count] = system[count, :count] = 1.0
+        target = np.zeros(count + 1)
+        target[count] = 1.0
+        return np.linalg.solve(system, target)[:count]

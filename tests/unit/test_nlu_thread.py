@@ -10,16 +10,20 @@ from collections.abc import Awaitable, Callable
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
 from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
 from rasa.shared.nlu.training_data.message import Message
 
+from rasa_extensions import sentence_embeddings
 from rasa_extensions.nlu_thread import parsing_on_worker
 
 RASA_PARSE_MESSAGE = MessageProcessor.parse_message
 RASA_PARSE_WITH_GRAPH = MessageProcessor._parse_message_with_graph
 PARSE_SECONDS = 0.2
+DOMAIN = Domain.from_dict({"intents": ["greet", "inform"], "entities": ["role"]})
 
 
 class SlowNLU:
@@ -27,15 +31,19 @@ class SlowNLU:
 
     def __init__(self) -> None:
         self.runs: list[tuple[str, float, float]] = []  # (thread name, start, end)
+        self.vectors_seen: list[dict] = []  # what the e5 featurizer would find encoded ahead, per run
 
     def run(self, inputs: dict, targets: list[str]) -> dict:
         start = time.monotonic()
+        self.vectors_seen.append(dict(sentence_embeddings._vectors_ahead.get() or {}))
         time.sleep(PARSE_SECONDS)  # releases the GIL, as the encoder and TensorFlow do
         (message,) = inputs["__message__"]
         parsed = Message(
             {"text": message.text, "intent": {"name": "greet", "confidence": 0.9}, "entities": []},
             output_properties={"text", "intent", "entities"},
         )
+        # The graph's last node, as in every Rasa model: a payload's intent and entities replace the NLU's.
+        parsed = YAMLStoryReader.unpack_regex_message(parsed, DOMAIN, entity_extractor_name=targets[0])
         self.runs.append((threading.current_thread().name, start, time.monotonic()))
         return {targets[0]: [parsed]}
 
@@ -46,7 +54,7 @@ def processor(nlu: SlowNLU) -> MessageProcessor:
     subject.http_interpreter = None
     subject.graph_runner = nlu
     subject.model_metadata = SimpleNamespace(nlu_target="run_RegexMessageHandler")
-    subject.domain = Domain.empty()
+    subject.domain = DOMAIN
     return subject
 
 
@@ -68,6 +76,70 @@ def test_the_result_is_rasas_and_the_graph_ran_on_the_worker() -> None:
     assert [name for name, _, _ in rasa_nlu.runs] == ["MainThread"]
     assert len(our_nlu.runs) == 1  # the graph ran once, not again in Rasa's parse_message
     assert our_nlu.runs[0][0].startswith("nlu")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '/inform{"role":"driver"}',
+        "  /inform",
+        "/ inform",
+        '/inform@0.7{"role": "business"}',
+    ],
+)
+def test_a_payload_gets_rasas_result_without_running_the_nlu(text: str) -> None:
+    rasa_nlu, our_nlu = SlowNLU(), SlowNLU()
+    rasa_result = asyncio.run(RASA_PARSE_MESSAGE(processor(rasa_nlu), UserMessage(text, sender_id="a")))
+    subject = processor(our_nlu)
+    subject.__class__ = patched()
+    ours = asyncio.run(subject.parse_message(UserMessage(text, sender_id="a")))
+    assert ours == rasa_result
+    assert ours["intent"]["name"] == "inform"
+    assert len(rasa_nlu.runs) == 1
+    assert our_nlu.runs == []
+
+
+@pytest.mark.parametrize("text", ["/unknown_intent", "/", "hei /inform", ""])
+def test_text_that_is_not_a_payload_of_the_domain_goes_to_the_nlu(text: str) -> None:
+    rasa_nlu, our_nlu = SlowNLU(), SlowNLU()
+    rasa_result = asyncio.run(RASA_PARSE_MESSAGE(processor(rasa_nlu), UserMessage(text, sender_id="a")))
+    subject = processor(our_nlu)
+    subject.__class__ = patched()
+    ours = asyncio.run(subject.parse_message(UserMessage(text, sender_id="a")))
+    assert ours == rasa_result
+    assert ours["intent"]["name"] == "greet"
+    assert len(our_nlu.runs) == 1
+
+
+def test_the_sentence_vector_is_encoded_ahead_on_an_encoder_thread_when_the_model_has_the_encoder(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    encoded_on: list[str] = []
+
+    def fake_encode(text: str) -> str:
+        encoded_on.append(threading.current_thread().name)
+        return f"vector of {text}"
+
+    monkeypatch.setattr(sentence_embeddings, "encode_ahead", fake_encode)
+    nlu = SlowNLU()
+    subject = processor(nlu)
+    e5_node = SimpleNamespace(uses=sentence_embeddings.MultilingualE5Featurizer)
+    subject.model_metadata = SimpleNamespace(
+        nlu_target="run_RegexMessageHandler", predict_schema=SimpleNamespace(nodes={"e5": e5_node})
+    )
+    subject.__class__ = patched()
+    asyncio.run(subject.parse_message(UserMessage("hei", sender_id="a")))
+    assert nlu.vectors_seen == [{"hei": "vector of hei"}]
+    assert len(encoded_on) == 1 and encoded_on[0].startswith("e5")
+    assert sentence_embeddings._vectors_ahead.get() is None  # only for that run
+
+
+def test_without_the_encoder_in_the_model_nothing_is_encoded_ahead() -> None:
+    nlu = SlowNLU()
+    subject = processor(nlu)
+    subject.__class__ = patched()
+    asyncio.run(subject.parse_message(UserMessage("hei", sender_id="a")))
+    assert nlu.vectors_seen == [{}]
 
 
 def loop_ticks_while(work: Callable[[], Awaitable[Any]]) -> list[float]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 from rasa.shared.exceptions import InvalidConfigException
@@ -9,7 +11,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from rasa_extensions.sentence_embeddings import MultilingualE5Featurizer
+from rasa_extensions.sentence_embeddings import MultilingualE5Featurizer, encode_ahead, encoded_ahead
 
 
 @pytest.fixture(scope="module")
@@ -67,3 +69,23 @@ def test_the_same_request_in_other_languages_is_nearer_than_another_request(feat
 def test_bad_settings_are_refused(config) -> None:
     with pytest.raises(InvalidConfigException):
         MultilingualE5Featurizer("e5", {**MultilingualE5Featurizer.get_default_config(), **config})
+
+
+def test_vectors_encoded_ahead_are_taken_as_given(featurizer) -> None:
+    given = np.zeros(384, dtype=np.float32)
+    given[7] = 1.0
+    with encoded_ahead({"hei": given}):
+        ahead, other = featurizer.process([Message({TEXT: "hei"}), Message({TEXT: "hallo"})])
+    np.testing.assert_array_equal(_vector(ahead)[0], given)
+    assert np.linalg.norm(_vector(other)) == pytest.approx(1.0, abs=1e-3)  # not given: encoded here
+    (after,) = featurizer.process([Message({TEXT: "hei"})])
+    assert _vector(after)[0][7] != 1.0  # outside the block, encoded again
+
+
+def test_encoding_ahead_on_several_threads_at_once_gives_the_featurizers_vectors(featurizer) -> None:
+    texts = [f"min ladeøkt nummer {number} starter ikke" for number in range(16)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        ahead = list(pool.map(encode_ahead, texts))
+    for text, vector in zip(texts, ahead, strict=True):
+        (message,) = featurizer.process([Message({TEXT: text})])
+        np.testing.assert_allclose(vector, _vector(message)[0], atol=1e-6)
