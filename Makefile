@@ -7,7 +7,9 @@ PY       := $(VENV)/bin/python
 RASA     := $(VENV)/bin/rasa
 STAMP    := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 MODEL    := models/chargepoint.tar.gz
-TRAINING := bot/config.yml $(wildcard bot/domain/*.yml bot/data/*.yml data/nlu/*.yml)
+# The place-name features come from the resolvers' vocabulary and the directory's countries (fingerprinted by the
+# featurizer, so Rasa featurizes again when they change).
+TRAINING := bot/config.yml $(wildcard bot/domain/*.yml bot/data/*.yml data/nlu/*.yml) data/vocabulary.yaml data/directory.yaml
 RASA_DATA := --config bot/config.yml --domain bot/domain --data data/nlu bot/data
 # The tools venv: tools that need newer packages than Rasa allows (locust, matplotlib), from any Python >= 3.10.
 TOOLS       := .tools

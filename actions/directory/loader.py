@@ -77,13 +77,13 @@ def _display_name(path: Path) -> str:
 
 
 def parse_directory(text: str, source_name: str = "<directory>") -> Directory:
-    data, positions, problems = _read_yaml(text, source_name)
+    data, positions, problems = read_yaml(text, source_name)
     if problems:
         raise DirectoryError(problems)
     return _Builder(source_name, positions).build(data)
 
 
-def _read_yaml(text: str, source_name: str) -> tuple[Any, dict[Path_, int], list[Problem]]:
+def read_yaml(text: str, source_name: str) -> tuple[Any, dict[Path_, int], list[Problem]]:
     """Parse YAML, keeping the line of every key and item, and refusing duplicate keys (YAML keeps the last)."""
     loader = yaml.SafeLoader(text)
     try:

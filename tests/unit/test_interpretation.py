@@ -85,3 +85,23 @@ def test_a_language_tagged_as_a_place_still_names_the_line_wanted():
 def test_of_several_places_tagged_one_named_exactly_wins_over_a_guessed_one():
     entities = [{"entity": "location", "value": "Opladning"}, {"entity": "location", "value": "Esbjerg"}]
     assert understand("Opladning i Esbjerg viser 0 kWh", entities).country == "DK"  # not Opladen, declined
+
+
+def _location(text: str, value: str) -> dict:
+    start = text.index(value)
+    return {"entity": "location", "value": value, "start": start, "end": start + len(value)}
+
+
+def test_a_first_word_tagged_as_a_town_abroad_is_no_place():
+    # GeoNames has a Çan in Turkey: "Can" starting a question is capitalised because it starts it.
+    text = "Can you help me"
+    assert understand(text, [_location(text, "Can")], "request_contact").country is None
+    text = "Can I talk to a human? I'm an installer in Germany"
+    entities = [_location(text, "Can"), _location(text, "Germany")]
+    assert understand(text, entities, "human_handoff").country == "DE"
+
+
+def test_a_town_starting_the_message_still_counts_where_it_is_the_whole_message_or_has_lines():
+    assert understand("Tokyo", [_location("Tokyo", "Tokyo")], "inform").country == "JP"
+    text = "Bergen, who do I call?"
+    assert understand(text, [_location(text, "Bergen")], "request_contact").country == "NO"

@@ -91,3 +91,21 @@ def test_a_directory_that_does_not_load_costs_only_the_listed_countries(broken_d
     (message,) = featurizer.process(_tokenized("jeg er i Oslo"))
     oslo = _features(message)[0][-1]
     assert oslo[KINDS.index("city")] == 1 and oslo[KINDS.index("served_city")] == 0
+
+
+def test_the_fingerprint_changes_with_the_vocabulary_and_the_directory(tmp_path, monkeypatch) -> None:
+    """Rasa fingerprints the training data, not these files: without them a vocabulary edit would be cached away."""
+    from rasa_extensions import place_names
+
+    vocabulary, directory = tmp_path / "vocabulary.yaml", tmp_path / "directory.yaml"
+    vocabulary.write_text("countries: {}\n", encoding="utf-8")
+    directory.write_text("countries: []\n", encoding="utf-8")
+    monkeypatch.setattr(place_names, "VOCABULARY_PATH", vocabulary)
+    monkeypatch.setenv("SUPPORT_DIRECTORY", str(directory))
+    first = PlaceNameFeaturizer.fingerprint_addon({})
+    assert PlaceNameFeaturizer.fingerprint_addon({}) == first
+    vocabulary.write_text("countries: {da: {DK: [kbh]}}\n", encoding="utf-8")
+    second = PlaceNameFeaturizer.fingerprint_addon({})
+    directory.write_text("countries: [NO]\n", encoding="utf-8")
+    third = PlaceNameFeaturizer.fingerprint_addon({})
+    assert len({first, second, third}) == 3
