@@ -27,9 +27,8 @@ from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressi
 from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from scipy.sparse import csr_matrix, hstack, vstack
+from scipy.sparse import csr_matrix
 from scipy.special import expit
-from sklearn.preprocessing import normalize
 from sklearn.svm import SVC
 
 #: Types in the saved model beyond skops' defaults: scikit-learn's SVC keeps sparse support vectors as they came.
@@ -91,21 +90,42 @@ class SentenceIntentClassifier(LogisticRegressionClassifier):
         """One row per message: its sentence-level counts (every sparse featurizer's, in pipeline order) scaled to
         unit length, then its sentence vector times `dense_weight`.
 
-        Read straight from the messages' feature blocks and scaled once per batch: Rasa's `get_sparse_features`
-        also deep-copies and joins the per-token features, which no classifier here uses; with scipy's per-row
-        calls that was 2 ms of a message's 15 ms of NLU.
+        Built as one CSR matrix from the messages' own feature blocks: Rasa's `get_sparse_features` also
+        deep-copies and joins the per-token features, which no classifier here uses, and scipy's stacking and
+        scaling calls cost a fixed 0.1-0.2 ms each; for one message that was 2 ms of the NLU's 15.
         """
-        blocks = []
-        counts = [_sentence_features(message, sparse=True) for message in messages]
-        if all(counts):
-            blocks.append(normalize(vstack([hstack(row, format="csr") for row in counts], format="csr")))
-        vectors = [_sentence_features(message, sparse=False) for message in messages]
-        if all(vectors):
-            dense = np.vstack([np.hstack(row) for row in vectors]) * self.config["dense_weight"]
-            blocks.append(csr_matrix(dense))
-        if not blocks:
-            return csr_matrix((len(messages), 0))
-        return hstack(blocks, format="csr")
+        weight = self.config["dense_weight"]
+        data: list[np.ndarray] = []
+        columns: list[np.ndarray] = []
+        row_starts = [0]
+        width = 0
+        for message in messages:
+            offset, row_data, row_columns = 0, [], []
+            for block in _sentence_features(message, sparse=True):
+                block = block.tocoo()  # one row; Rasa's sentence counts are sums, without repeated columns
+                row_data.append(block.data)
+                row_columns.append(block.col + offset)
+                offset += block.shape[1]
+            counts = np.concatenate(row_data) if row_data else np.zeros(0)
+            norm = np.sqrt(np.dot(counts, counts))
+            row_data = [counts / norm if norm else counts]
+            for vector in _sentence_features(message, sparse=False):
+                vector = np.ravel(vector)
+                row_data.append(vector * weight)
+                row_columns.append(np.arange(offset, offset + vector.size))
+                offset += vector.size
+            data.extend(row_data)
+            columns.extend(row_columns)
+            row_starts.append(row_starts[-1] + sum(part.size for part in row_data))
+            width = max(width, offset)
+        return csr_matrix(
+            (
+                np.concatenate(data) if data else np.zeros(0),
+                np.concatenate(columns).astype(np.int32) if columns else np.zeros(0, dtype=np.int32),
+                np.array(row_starts),
+            ),
+            shape=(len(messages), width),
+        )
 
 
 def _sentence_features(message: Message, *, sparse: bool) -> list[Any]:
