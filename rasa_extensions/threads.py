@@ -1,11 +1,12 @@
 """One computing thread per numeric library in the Rasa server: its parallelism is across conversations.
 
-The server already runs two threads that compute: the event loop (tracker store, policies, action calls) and the
-NLU worker (`nlu_thread`). TensorFlow, OpenBLAS and OpenMP (the e5 encoder) would each start a pool as large as
-the machine and spin while they wait for work. Measured on 2 cores, two Rasa servers behind nginx, 10
-conversations: with their default pools each server spent 244 ms of CPU per message (31 ms with one conversation)
-and answered 4 messages/s in all; with one thread each, 37.6 messages/s. Each setting is a default: a value in the
-environment wins. They must be set before the libraries load, so the entry point sets them first.
+The server already runs threads that compute: the event loop (tracker store, policies, action calls), the NLU
+worker and one sentence encoder per core ahead of it (`nlu_thread`). TensorFlow, OpenBLAS and OpenMP (the e5
+encoder) would each start a pool as large as the machine and spin while they wait for work. Measured on 2 cores,
+two Rasa servers behind nginx, 10 conversations: with their default pools each server spent 244 ms of CPU per
+message (31 ms with one conversation) and answered 4 messages/s in all; with one thread each, 37.6 messages/s.
+Each setting is a default: a value in the environment wins. They must be set before the libraries load, so the
+entry point sets them first.
 """
 
 from __future__ import annotations
