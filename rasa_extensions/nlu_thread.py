@@ -6,17 +6,16 @@ does nothing else. The encoder's C code, the largest part, releases the GIL, so 
 one message runs on one core while the event loop goes on with other conversations' tracker store reads and
 writes, policies and action calls on the other.
 
-Only the graph run moves: Rasa's own `parse_message` still does everything around it (the regex interpreter for
-`/intent` payloads, retrieval intents, logging, the check for unseen features) and receives the result of the run
-through a context variable. A button's payload (`/inform{"role":"driver"}`) does not go to the worker at all: the
-graph's last node, Rasa's `RegexMessageHandler`, replaces everything the NLU found in such a message with what the
-payload says, so the same result is computed up front, in microseconds, instead of after 15 ms of NLU for nothing.
-Before the run, the message's sentence vector is computed on a pool of encoder threads, one per core
-(sentence_embeddings.encode_ahead): the encoder is three quarters of the NLU's time and its C code needs no GIL,
-so with one worker alone the NLU of all conversations queued behind one core while the other waited. The worker is
-one thread: every NLU component was written for one caller at a time
-(the encoder keeps scratch buffers per model), so parses run one after another, in the order they arrive. The
-policies use the same graph runner but none of the NLU's nodes.
+Only the graph run moves: Rasa's own `parse_message` still does everything around it (retrieval intents, logging,
+the check for unseen features) and receives the result of the run through a context variable. A button's payload
+(`/inform{"role":"driver"}`) does not go to the worker at all: the graph's last node, Rasa's `RegexMessageHandler`,
+replaces everything the NLU found in such a message with what the payload says, so the same result is computed up
+front, in microseconds, instead of after 15 ms of NLU for nothing. Before the run, the message's sentence vector is
+computed on a pool of encoder threads, one per core (sentence_embeddings.encode_ahead): the encoder is three
+quarters of the NLU's time and its C code needs no GIL, so with one worker alone the NLU of all conversations
+queued behind one core while the other waited. The worker is one thread: every NLU component was written for one
+caller at a time (the encoder keeps scratch buffers per model), so parses run one after another, in the order they
+arrive. The policies use the same graph runner but none of the NLU's nodes.
 """
 
 from __future__ import annotations
