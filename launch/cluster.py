@@ -119,6 +119,8 @@ def start_cluster(
     actions_port, balancer_port = free_port(), balancer_port or free_port()
     server_ports = {f"rasa{index + 1}": free_port() for index in range(servers)}
     env = scale_environment(actions_port, key_prefix=f"test{uuid.uuid4().hex[:8]}", ticket_lifetime=ticket_lifetime)
+    # The servers share this machine's cores: each encodes as many messages at once as it has cores of its own.
+    env["NLU_ENCODER_THREADS"] = str(max(1, (os.cpu_count() or 1) // servers))
     cluster = Cluster(
         balancer_url=f"http://127.0.0.1:{balancer_port}",
         servers={name: f"http://127.0.0.1:{port}" for name, port in server_ports.items()},

@@ -23,7 +23,9 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import functools
+import logging
 import os
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -35,9 +37,24 @@ from rasa.shared.nlu.training_data.message import Message
 
 from rasa_extensions import sentence_embeddings
 
+logger = logging.getLogger(__name__)
 _INSTALLED_MARK = "_nlu_thread"
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlu")
-_encoders = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="e5")
+
+
+def encoder_threads(environ: Mapping[str, str]) -> int:
+    """How many messages are encoded at once: NLU_ENCODER_THREADS, else one per core of the machine. Several Rasa
+    servers on one machine, or a container limited to fewer cores than the host has, should set it (to the cores
+    each server may use): more encoders than cores only take turns."""
+    value = environ.get("NLU_ENCODER_THREADS", "").strip()
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    if value:
+        logger.warning("NLU_ENCODER_THREADS=%r is not a positive number: one encoder per core", value)
+    return os.cpu_count() or 1
+
+
+_encoders = ThreadPoolExecutor(max_workers=encoder_threads(os.environ), thread_name_prefix="e5")
 #: (message, parse data) of the run the worker did for the `parse_message` call in progress.
 _parsed: contextvars.ContextVar[tuple[Any, dict[str, Any]] | None] = contextvars.ContextVar("nlu_parsed", default=None)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -18,7 +19,7 @@ from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLSt
 from rasa.shared.nlu.training_data.message import Message
 
 from rasa_extensions import sentence_embeddings
-from rasa_extensions.nlu_thread import parsing_on_worker
+from rasa_extensions.nlu_thread import encoder_threads, parsing_on_worker
 
 RASA_PARSE_MESSAGE = MessageProcessor.parse_message
 RASA_PARSE_WITH_GRAPH = MessageProcessor._parse_message_with_graph
@@ -193,3 +194,16 @@ def test_payloads_for_an_http_interpreter_are_left_to_rasa() -> None:
     result = asyncio.run(subject.parse_message(UserMessage("ja", sender_id="a")))
     assert result["intent"]["name"] == "affirm"
     assert nlu.runs == []
+
+
+@pytest.mark.parametrize(
+    ("environ", "threads"),
+    [
+        ({"NLU_ENCODER_THREADS": "3"}, 3),
+        ({}, None),
+        ({"NLU_ENCODER_THREADS": "0"}, None),
+        ({"NLU_ENCODER_THREADS": "x"}, None),
+    ],
+)
+def test_encoders_are_one_per_core_unless_set(environ: dict, threads: int | None) -> None:
+    assert encoder_threads(environ) == (threads or os.cpu_count() or 1)
