@@ -151,7 +151,6 @@ class LinearOneVsOneProbabilities:
     """
 
     def __init__(self, svc: SVC) -> None:
-        self.svc = svc
         self.classes_ = svc.classes_
         weights, intercept = svc.coef_, svc.intercept_
         weights = weights.toarray() if hasattr(weights, "toarray") else np.asarray(weights)

