@@ -10,11 +10,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from rasa.shared.core.domain import Domain
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import ActionAnswerContact, ActionAskCountry, ActionResolveSlots, ValidateSupportForm
+from actions.actions import (
+    ActionAnswerContact,
+    ActionAskCountry,
+    ActionFallback,
+    ActionGreet,
+    ActionOutOfScope,
+    ActionResolveSlots,
+    ValidateSupportForm,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 WEDNESDAY_NOON_UTC = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
@@ -65,9 +74,11 @@ def tracker(
     )
 
 
-def run(action, tracker_: Tracker) -> tuple[list[dict], CollectingDispatcher]:
+def run(
+    action, tracker_: Tracker, given_domain: dict[str, Any] | None = None
+) -> tuple[list[dict], CollectingDispatcher]:
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tracker_, domain()))
+    events = asyncio.run(action.run(dispatcher, tracker_, domain() if given_domain is None else given_domain))
     assert domain() == untouched_domain(), f"{action.name()} changed the domain it was given"
     return events, dispatcher
 
@@ -319,3 +330,38 @@ def test_asking_for_the_country_offers_the_suggestion_in_the_persons_language():
 def test_asking_for_the_country_without_a_suggestion_is_the_plain_question():
     _, dispatcher = run(ActionAskCountry(), tracker())
     assert [message["response"] for message in dispatcher.messages] == ["utter_ask_country"]
+
+
+# -- the domain goes only to the actions that read it (enable_selective_domain) ---------------------------------
+
+
+def actions_sent_no_domain() -> set[str]:
+    """The custom actions Rasa calls without the domain: neither `send_domain: true` nor a form's validation."""
+    names = set()
+    for entry in yaml.safe_load((ROOT / "bot" / "domain" / "core.yml").read_text())["actions"]:
+        name, settings = next(iter(entry.items())) if isinstance(entry, dict) else (entry, {})
+        if not settings.get("send_domain") and not name.startswith("validate_"):
+            names.add(name)
+    return names
+
+
+WITHOUT_DOMAIN = {
+    ActionResolveSlots(): tracker("jeg er sjåfør i Tyskland", intent="driver_issue", metadata={"language": "nb"}),
+    ActionAskCountry(): tracker(suggested_country="DE", language="de"),
+    ActionGreet(): tracker("hi, I'm in Norway", intent="greet", set_this_turn={"country": "NO"}),
+    ActionFallback(): tracker("asdf", intent="nlu_fallback"),
+    ActionOutOfScope(): tracker("what's the weather", intent="out_of_scope"),
+}
+
+
+def test_every_action_sent_no_domain_is_checked_here():
+    assert {action.name() for action in WITHOUT_DOMAIN} == actions_sent_no_domain()
+
+
+@pytest.mark.parametrize("action", list(WITHOUT_DOMAIN), ids=lambda action: action.name())
+def test_actions_sent_no_domain_do_the_same_without_it(action):
+    with_domain, dispatcher = run(action, WITHOUT_DOMAIN[action])
+    without_domain, dispatcher_without = run(action, WITHOUT_DOMAIN[action], given_domain={})
+    assert with_domain == without_domain
+    assert dispatcher.messages == dispatcher_without.messages
+    assert dispatcher.messages or with_domain  # each did something
