@@ -38,11 +38,17 @@ _FUZZY_MAX_LENGTH_DIFFERENCE = 2
 #: A capitalised word inside a sentence is compared with country names more strictly: German capitalises every
 #: noun, and "Hilfe" is 80 % "Chile".
 _SCAN_FUZZY_MIN_LENGTH, _SCAN_FUZZY_CUTOFF = 6, 0.83
+#: A message alone that the NLU could not place may be any word of any language: Czech "spatne" (badly) is 83 %
+#: Dutch "Spanje". A misspelt country alone is closer ("suise", "danamrk").
+_UNPLACED_FUZZY_CUTOFF = 0.85
 #: A lower-case name after "i", "à" or "w" is taken for a town of a listed country from this size: smaller places
 #: share their names with too many words.
 _TOWN_MIN_POPULATION = 50_000
 #: Inflected forms are matched by their stem only for words at least this long.
 _STEM_MIN_LENGTH = 5
+#: A country's declined name keeps at least four letters of it ("w Danii": "dani" of "Dania"), and all but the
+#: word's last three ("v polštině", in Polish, is no "Polsko").
+_COUNTRY_STEM_MIN_LENGTH, _COUNTRY_STEM_MAX_ENDING = 4, 3
 
 
 class PlaceKind(str, Enum):
@@ -95,6 +101,7 @@ class CountryResolver:
         not_places: frozenset[str] = frozenset(),
         prepositions: frozenset[str] = frozenset(),
         declension_prepositions: frozenset[str] = frozenset(),
+        country_declension_prepositions: frozenset[str] = frozenset(),
     ):
         self._names = dict(country_names)  # folded name -> the country it names
         self._case_sensitive = dict(case_sensitive_names)  # exact text -> code ("US", never "us")
@@ -107,6 +114,8 @@ class CountryResolver:
         self._prepositions = prepositions
         #: Words after which a declined place name is expected ("w", "v"): matched by its stem there.
         self._declension_prepositions = declension_prepositions
+        #: Words after which a declined country name is expected ("na Słowacji", "z Kanady"): countries only.
+        self._country_declension_prepositions = country_declension_prepositions
         self._fuzzy_candidates = [name for name in self._names if len(name) >= _FUZZY_MIN_LENGTH]
         self._sorted_names = sorted({*self._names, *self._cities})
         self._declined_country = functools.lru_cache(maxsize=100_000)(self._country_declined_as)
@@ -115,11 +124,28 @@ class CountryResolver:
         """Whether the support page lists `country`."""
         return country in self._preferred
 
-    def resolve(self, text: str, *, declined: bool = True) -> Place | None:
+    def exact(self, text: str) -> Place | None:
+        """The place `text` names exactly (a country's name or alias, or a city), whatever its case; no guessing."""
+        tokens = words(text)
+        return self._lookup(tokens, cities_anywhere=True, sentence_start=False) if tokens else None
+
+    def listed_town(self, text: str) -> Place | None:
+        """The town `text` names exactly, whatever its case, if it is in a country the page lists and has at least
+        50,000 people: a name people type in lower case ("bratislava") and few words share."""
+        named = self._named(words(text))
+        if named is None or not isinstance(named[1], _City) or named[0] in self._not_places:
+            return None
+        city = named[1]
+        if city.country not in self._preferred or city.population < _TOWN_MIN_POPULATION:
+            return None
+        return Place(city.country, city.kind, text)
+
+    def resolve(self, text: str, *, declined: bool = True, strict: bool = False) -> Place | None:
         """The country of a span that names a place, or None.
 
         Beyond exact names: inflected forms by their stem ("w Niemczech", "v Německu", "w Krakowie"), unless
-        `declined` is False (a stem alone matches many words), and misspellings ("Germny").
+        `declined` is False (a stem alone matches many words), and misspellings ("Germny"), which must be closer
+        when `strict` ("Hilfe" is 80 % "Chile").
         """
         if not text or not text.strip():
             return None
@@ -127,7 +153,7 @@ class CountryResolver:
         if found is not None:
             return found
         stemmed = declined and next(filter(None, (self._inflected(token) for token in reversed(words(text)))), None)
-        return stemmed or self._misspelt(text)
+        return stemmed or self._misspelt(text, _UNPLACED_FUZZY_CUTOFF if strict else _FUZZY_CUTOFF)
 
     def _inflected(self, token: str, min_population: int = 0) -> Place | None:
         """A name that `token` is an inflected form of: they share all but the name's last two letters.
@@ -141,27 +167,46 @@ class CountryResolver:
         country = self._declined_country(key, min_population)
         return Place(country, PlaceKind.INFLECTED, token) if country else None
 
-    def _country_declined_as(self, key: str, min_population: int) -> str | None:
-        """The country of the place whose name the folded word `key` is a declined form of, or None.
+    def _country_declined_as(self, key: str, min_population: int | None) -> str | None:
+        """The country of the place whose name the folded word `key` is a declined form of, or None: a listed
+        country's name or town of `min_population` or more; with None, any country's name and no town.
 
         Called through `self._declined_country`, which caches it: the NLU asks this about every word of every
         message, and one scan of the sorted names costs tens of microseconds."""
-        for length in range(len(key), max(_STEM_MIN_LENGTH, len(key) - 4) - 1, -1):
+        countries_only = min_population is None
+        if countries_only:
+            shortest_stem = max(_COUNTRY_STEM_MIN_LENGTH, len(key) - _COUNTRY_STEM_MAX_ENDING)
+        else:
+            shortest_stem = max(_STEM_MIN_LENGTH, len(key) - 4)
+        for length in range(len(key), shortest_stem - 1, -1):
             stem = key[:length]
             start = bisect.bisect_left(self._sorted_names, stem)
             candidates = []
             for name in itertools.islice(self._sorted_names, start, None):
                 if not name.startswith(stem):
                     break
-                if (
-                    len(name) <= length + 2
-                    and self._country_of(name) in self._preferred
-                    and self._is_large(name, min_population)
-                ):
+                if len(name) > length + 2:
+                    continue
+                if countries_only:
+                    if name in self._names and name not in self._cities:
+                        candidates.append(name)
+                elif self._country_of(name) in self._preferred and self._is_large(name, min_population):
                     candidates.append(name)
             if candidates:
                 return self._best_country(candidates)
         return None
+
+    def _declined_country_name(self, token: str) -> Place | None:
+        """A country whose name `token` is a declined form of ("Słowacji", "Kanady", "Danii"), unless it is as
+        much the form of a listed country's town ("z Liberce" is Liberec, not Liberia)."""
+        key = fold(token)
+        if len(key) < _STEM_MIN_LENGTH or " " in key or key in self._not_places:
+            return None
+        country = self._declined_country(key, None)
+        town_or_country = self._declined_country(key, _TOWN_MIN_POPULATION)
+        if country is None or town_or_country not in (None, country):
+            return None
+        return Place(country, PlaceKind.INFLECTED, token)
 
     def _is_large(self, name: str, min_population: int) -> bool:
         return name in self._names or self._cities[name].population >= min_population
@@ -199,12 +244,18 @@ class CountryResolver:
                     best = (*rank, place)
         if best:
             return best[2]
+        after = [(tokens[index - 1].casefold(), token) for index, token in enumerate(tokens) if index]
         declined = (
             self._inflected(token, _TOWN_MIN_POPULATION)
-            for index, token in enumerate(tokens)
-            if index and tokens[index - 1] in self._declension_prepositions and fold(token) not in self._not_places
+            for preposition, token in after
+            if preposition in self._declension_prepositions and fold(token) not in self._not_places
         )
-        place = next(filter(None, declined), None)
+        declined_countries = (
+            self._declined_country_name(token)
+            for preposition, token in after
+            if preposition in self._country_declension_prepositions
+        )
+        place = next(filter(None, itertools.chain(declined, declined_countries)), None)
         if place is not None:
             return place
         names = (
@@ -319,7 +370,10 @@ def build_resolver(served: frozenset[str], vocabulary_path: Path = VOCABULARY_PA
         word.casefold() for words_ in vocabulary.get("place_prepositions", {}).values() for word in words_
     )
     declension = frozenset(word.casefold() for word in vocabulary.get("declension_prepositions", []))
-    return CountryResolver(names, case_sensitive, _cities(names, served), served, not_places, prepositions, declension)
+    country_declension = frozenset(word.casefold() for word in vocabulary.get("country_declension_prepositions", []))
+    return CountryResolver(
+        names, case_sensitive, _cities(names, served), served, not_places, prepositions, declension, country_declension
+    )
 
 
 def _country_names(

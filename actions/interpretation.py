@@ -36,8 +36,13 @@ _ANSWER_MAX_WORDS = 6
 #: Places recognised by a guess (a declined form, a misspelling): a place named exactly wins over them.
 _GUESSED_KINDS = frozenset({PlaceKind.INFLECTED, PlaceKind.MISSPELLING})
 
-#: Intents of a message that may be a place and nothing else, asked or not: "Norwya", "Tokyo".
-_BARE_PLACE_INTENTS = frozenset({"inform"})
+#: Intents of a message that may be a place and nothing else, asked or not: "Norwya", "Tokyo". A misspelt name
+#: alone is often below the NLU's confidence threshold.
+_BARE_PLACE_INTENTS = frozenset({"inform", "nlu_fallback"})
+#: The most words of a message that is one place's name and nothing else ("hradec kralove").
+_BARE_PLACE_MAX_WORDS = 3
+#: A tagged place is extended over at most this many following words to a longer name ("Monaco di Baviera").
+_NAME_EXTENSION_MAX_WORDS = 2
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,9 @@ def understand(
         countries,
         answering_country=answering and asked_slot == "country",
         # "Fahrer" is a role, not a misspelt Faroe Islands ("Färöer").
-        bare=intent in _BARE_PLACE_INTENTS and len(words(text)) == 1 and stated_role is None,
+        bare=intent in _BARE_PLACE_INTENTS and len(words(text)) <= _BARE_PLACE_MAX_WORDS and stated_role is None,
+        # A message the NLU could not place may be any word: a misspelling must be close ("Hilfe" is no "Chile").
+        strict=intent == "nlu_fallback",
     )
     prose = _blank_entities(text, entities, ("location",))
     if place is not None:
@@ -140,7 +147,13 @@ def _values(entities: list[Mapping[str, Any]], name: str) -> list[str]:
 
 
 def _place(
-    text: str, entities: list, resolver: CountryResolver, *, answering_country: bool, bare: bool = False
+    text: str,
+    entities: list,
+    resolver: CountryResolver,
+    *,
+    answering_country: bool,
+    bare: bool = False,
+    strict: bool = False,
 ) -> Place | None:
     # The NLU sometimes tags a stray word too ("Naše" in "Naše nabíjecí stanice v Plzni"): of several places,
     # one in a country ChargePoint serves is the one meant.
@@ -148,7 +161,7 @@ def _place(
         place
         for entity in entities
         if entity.get("entity") == "location" and entity.get("value")
-        for place in [resolver.resolve(str(entity["value"]))]
+        for place in [resolver.resolve(_whole_name(entity, text, resolver))]
         if place is not None and not _capital_by_position(place, entity, text, resolver)
     ]
     if places:
@@ -159,10 +172,27 @@ def _place(
     if place is None and answering_country and len(text.split()) <= _ANSWER_MAX_WORDS:
         place = resolver.resolve(text)  # a misspelt answer: "germny"
     if place is None and bare:
-        place = resolver.resolve(text, declined=False)  # "Norwya" or "Tokyo", unasked
+        # "Norwya" or "Tokyo", unasked; of several words only an exact name ("hradec kralove").
+        place = resolver.resolve(text, declined=False, strict=strict) if len(words(text)) == 1 else resolver.exact(text)
         if place is not None and place.kind is PlaceKind.CITY and not text.strip()[:1].isupper():
-            place = None  # "bergen" or "split" unasked may be a word; "Bergen" is a name
+            # "bergen" or "split" unasked may be a word ("Bergen" is a name); a listed country's large town of
+            # several words is a name in any case ("hradec kralove").
+            place = resolver.listed_town(text) if len(words(text)) > 1 else None
     return place
+
+
+def _whole_name(entity: Mapping[str, Any], text: str, resolver: CountryResolver) -> str:
+    """The tagged place, extended over the next words when they make a longer name: the NLU sometimes cuts a name
+    short ("Monaco" of "Monaco di Baviera", "république" of "république tchèque")."""
+    value, end = str(entity["value"]), entity.get("end")
+    if not isinstance(end, int) or not text[end : end + 1].isspace():
+        return value
+    following = words(text[end:])[:_NAME_EXTENSION_MAX_WORDS]
+    for count in range(len(following), 0, -1):
+        longer = " ".join([value, *following[:count]])
+        if resolver.exact(longer) is not None:
+            return longer
+    return value
 
 
 def _capital_by_position(place: Place, entity: Mapping[str, Any], text: str, resolver: CountryResolver) -> bool:

@@ -115,6 +115,45 @@ def test_declined_names_count_after_polish_and_czech_prepositions(countries):
     assert countries.find("kunnen we verder gaan") is None  # "we" is Dutch and English too (not Verden)
 
 
+@pytest.mark.parametrize(
+    ("message", "country"),
+    [
+        ("mieszkam na slowacji", "SK"),
+        ("bydlim na Slovensku", "SK"),
+        ("jestem na ukrainie", "UA"),
+        ("Jak zavolat chargepoint z kanady", "CA"),  # any country's name, listed or not
+        ("na cisle do Nemecka", "DE"),
+        ("Mieszkam w danii", "DK"),  # a stem of four letters: "dani" of "Dania"
+        ("W Danii", "DK"),  # the preposition in capitals
+    ],
+)
+def test_declined_country_names_count_after_more_prepositions(countries, message, country):
+    assert countries.find(message).country == country
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "czy moge porozmawiac na operatora",  # a word, not a declined name
+        "jsem z liberce",  # Liberec's form, not Liberia's: a listed country's town shares the stem
+        "jeg ringer na",  # nothing after it
+        "spreken ze engels op die lijn",  # "ze" is Dutch for "they"
+        "ktera linka ma podporu v polstine",  # in Polish: a declined language, not Poland ("Polsko")
+    ],
+)
+def test_after_those_prepositions_only_country_names_count(countries, message):
+    assert countries.find(message) is None
+
+
+def test_exact_names_and_listed_towns(countries):
+    assert countries.exact("Monaco di Baviera").country == "DE"
+    assert countries.exact("république tchèque").country == "CZ"
+    assert countries.exact("Germny") is None  # no guessing
+    assert countries.listed_town("hradec kralove").country == "CZ"
+    assert countries.listed_town("tokyo") is None  # not a listed country's
+    assert countries.listed_town("Germany") is None  # not a town
+
+
 def test_country_names_are_localised():
     assert country_name("DE", "en") == "Germany"
     assert country_name("DE", "nb") == "Tyskland"

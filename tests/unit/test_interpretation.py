@@ -32,6 +32,23 @@ def test_one_word_that_informs_may_be_a_place_unasked():
     assert understand("tokyo", intent="inform").country is None  # only when asked: "split" is a word too
     assert understand("Norwya", intent="driver_issue").country is None  # only a message that informs
     assert understand("Fahrer", intent="inform").country is None  # a role, not "Färöer" misspelt
+    assert understand("hradec kralove", intent="inform").country == "CZ"  # a listed town of several words
+    assert understand("bad request", intent="inform").country is None  # several words name a place exactly or not
+
+
+def test_a_message_the_nlu_could_not_place_may_be_a_misspelt_country():
+    assert understand("suise", intent="nlu_fallback").country == "CH"
+    assert understand("danamrk", intent="nlu_fallback").country == "DK"
+    assert understand("hilfe", intent="nlu_fallback").country is None  # 80 % "chile": not close enough here
+    assert understand("spatne", intent="nlu_fallback").country is None  # Czech "badly", 83 % "spanje"
+
+
+def test_a_place_cut_short_by_the_nlu_is_read_whole():
+    entity = {"entity": "location", "value": "Monaco", "start": 7, "end": 13}
+    assert understand("sono a Monaco di Baviera", [entity], "inform").country == "DE"
+    assert understand("sono a Monaco", [entity], "inform").country == "MC"
+    entity = {"entity": "location", "value": "république", "start": 0, "end": 10}
+    assert understand("république tchèque", [entity], "inform").country == "CZ"
 
 
 def test_small_talk_is_not_an_answer():
