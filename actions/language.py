@@ -1,26 +1,23 @@
 """Which language to answer in: the person's, detected per message, kept through short messages, and switched
 when they ask ("in English please", "på norsk").
 
-Detection is lingua's, restricted to the bot's languages; language names come from CLDR (Babel) in every one of
-them. Short or uncertain messages ("ok", "13", a city) never switch the language.
+Detection is lingua's, restricted to the bot's languages; their names, from CLDR in every one of them, are in
+actions/language_names.py. Short or uncertain messages ("ok", "13", a city) never switch the language.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from functools import cache
 
-from babel import Locale
 from babel.core import get_global
 from lingua import IsoCode639_1, LanguageDetector, LanguageDetectorBuilder
 
-from .text_matching import fold, words
+from .language_names import LANGUAGES
+from .text_matching import words
 from .texts import DEFAULT_LANGUAGE
 
-#: The bot's languages, as ISO 639-1 codes (Norwegian is bokmål, "nb").
-LANGUAGES = ("en", "nb", "de", "fr", "nl", "it", "es", "pt", "pl", "sv", "da", "cs")
 #: Browsers say "no" (Norwegian) or "nn" (nynorsk) where the bot's Norwegian is bokmål.
 _BROWSER_NORWEGIAN = {"no": "nb", "nn": "nb"}
 
@@ -42,15 +39,6 @@ SPELLING_APART = 0.1
 #: The company's and its customer groups' names read the same in every language, so they are no evidence of one;
 #: lingua takes "ViriCiti-Kunde" for Dutch enough to lose "Ich bin ... an wen wende ich mich?" for German.
 _BRAND_NAMES = re.compile(r"charge\s?point|viriciti|be\.?\s?energised|telematics", re.IGNORECASE)
-
-#: Names of languages that CLDR writes differently from how people say "in X" (Czech "česky", Polish "po polsku").
-_EXTRA_NAMES = {
-    "cs": ["cesky", "cestina", "czech"],
-    "pl": ["po polsku", "polsku"],
-    "en": ["anglicky", "po angielsku", "angielsku"],
-    "de": ["nemecky", "po niemiecku", "niemiecku"],
-    "nb": ["bokmal", "norsk", "norwegian"],
-}
 
 
 def _lingua_code(code: str) -> IsoCode639_1:
@@ -124,44 +112,6 @@ def home_language(country: str | None) -> str | None:
     for code, info in get_global("territory_languages").get(country or "", {}).items():
         if info.get("official_status") and code in LANGUAGES:
             return code
-    return None
-
-
-@cache
-def _language_names() -> dict[str, str]:
-    """Folded language name in any of the bot's languages -> code: "tysk", "deutsch", "allemand" -> "de"."""
-    names = {}
-    for display in LANGUAGES:
-        for code in LANGUAGES:
-            name = Locale.parse(display).languages.get(code)
-            if name:
-                names.setdefault(fold(name), code)
-    names.setdefault("norsk bokmal", "nb")
-    for code, extra in _EXTRA_NAMES.items():
-        for name in extra:
-            names.setdefault(fold(name), code)
-    return names
-
-
-def language_named(text: str) -> str | None:
-    """The bot language that `text` names ("English", "på norsk", "po angielsku"), or None.
-
-    Inflected forms match by a shared beginning: "angielsku" is "angielski", "francouzsky" is "francouzština".
-    """
-    names = _language_names()
-    tokens = fold(text).split()
-    for size in (2, 1):
-        for start in range(len(tokens) - size + 1):
-            phrase = " ".join(tokens[start : start + size])
-            if phrase in names:
-                return names[phrase]
-    for token in tokens:
-        if len(token) < 5:
-            continue
-        for name, code in names.items():
-            shared = len(os.path.commonprefix([token, name]))  # noqa: RUF071 - letters, not path parts
-            if shared >= 5 and shared >= min(len(name), len(token)) - 4:
-                return code
     return None
 
 

@@ -3,7 +3,8 @@
 import pytest
 import yaml
 
-from actions.language import LANGUAGES, choose_language, detect, home_language, language_named
+from actions.language import choose_language, detect, home_language
+from actions.language_names import LANGUAGES, language_named
 from actions.roles import VOCABULARY_PATH
 
 

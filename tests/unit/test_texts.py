@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.language import LANGUAGES
+from actions.language_names import LANGUAGES
 from actions.texts import Texts
 
 ROOT = Path(__file__).resolve().parents[2]
