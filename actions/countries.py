@@ -135,7 +135,7 @@ class CountryResolver:
 
     def listed_town(self, text: str) -> Place | None:
         """The town `text` names exactly, whatever its case, if it is in a country the page lists and has at least
-        50,000 people: a name people type in lower case ("bratislava") and few words share."""
+        50,000 people: a name people type in lower case ("hradec kralove") and few words share."""
         named = self._named(words(text))
         if named is None or not isinstance(named[1], _City) or named[0] in self._not_places:
             return None
@@ -357,7 +357,7 @@ def guess_region(code: str | None) -> str | None:
 
 @functools.cache
 def default_resolver(vocabulary_path: Path = VOCABULARY_PATH) -> CountryResolver:
-    """The resolver of this process: built once (about a second), then every lookup is a dictionary hit."""
+    """The resolver of this process: built once (a few seconds), then every lookup is a dictionary hit."""
     from .directory import default_directory
 
     return build_resolver(frozenset(default_directory().countries), vocabulary_path)
