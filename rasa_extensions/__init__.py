@@ -20,6 +20,7 @@ EXTENSIONS: tuple[str, ...] = (
     "form_activation",
     "event_lookup",
     "nlu_thread",
+    "graph_runner",
 )
 
 
