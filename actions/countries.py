@@ -140,9 +140,11 @@ class CountryResolver:
         if named is None or not isinstance(named[1], _City) or named[0] in self._not_places:
             return None
         city = named[1]
-        if city.country not in self._preferred or city.population < _TOWN_MIN_POPULATION:
-            return None
-        return Place(city.country, city.kind, text)
+        return Place(city.country, city.kind, text) if self._is_listed_town(city) else None
+
+    def _is_listed_town(self, city: _City) -> bool:
+        """A town people may name in lower case: in a country the page lists, and large."""
+        return city.country in self._preferred and city.population >= _TOWN_MIN_POPULATION
 
     def resolve(self, text: str, *, declined: bool = True, strict: bool = False) -> Place | None:
         """The country of a span that names a place, or None.
@@ -326,9 +328,7 @@ class CountryResolver:
         # A capital opening a sentence says nothing ("Nice to meet you"); the capitals after it in a name of several
         # words do ("New York, my card is blocked" is not York in England).
         # After "i", "à" or "w" a listed country's town is meant, whatever its case ("jeg bor i kolding").
-        after_preposition = (
-            after_preposition and city.country in self._preferred and city.population >= _TOWN_MIN_POPULATION
-        )
+        after_preposition = after_preposition and self._is_listed_town(city)
         if cities_anywhere or after_preposition or (capitalised and (not sentence_start or len(tokens) > 1)):
             return Place(city.country, city.kind, text)
         return None
