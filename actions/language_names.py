@@ -7,14 +7,17 @@ language detector.
 
 from __future__ import annotations
 
+import os
 from functools import cache
 
 from babel import Locale
 
-from .text_matching import STEM_LENGTH, fold, same_stem
+from .text_matching import fold
 
 #: The bot's languages, as ISO 639-1 codes (Norwegian is bokmål, "nb").
 LANGUAGES = ("en", "nb", "de", "fr", "nl", "it", "es", "pt", "pl", "sv", "da", "cs")
+#: Two words of at least this many letters that begin alike are forms of one word ("francuskiego", "francuski").
+_STEM_LENGTH = 5
 #: Names of languages that CLDR writes differently from how people say "in X" (Czech "česky", Polish "po polsku").
 _EXTRA_NAMES = {
     "cs": ["cesky", "cestina", "czech"],
@@ -54,9 +57,16 @@ def language_named(text: str) -> str | None:
             if phrase in names:
                 return names[phrase]
     for token in tokens:
-        if len(token) < STEM_LENGTH:
+        if len(token) < _STEM_LENGTH:
             continue
         for name, code in names.items():
-            if same_stem(token, name):
+            if _same_stem(token, name):
                 return code
     return None
+
+
+def _same_stem(word: str, name: str) -> bool:
+    """Whether two folded words are forms of one word: they share their first five letters and all but the last four
+    of the shorter ("angielsku" and "angielski", "francouzsky" and "francouzstina")."""
+    shared = len(os.path.commonprefix([word, name]))  # noqa: RUF071 - letters, not path parts
+    return shared >= _STEM_LENGTH and shared >= min(len(name), len(word)) - 4

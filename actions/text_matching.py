@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -40,14 +39,3 @@ TRANSLITERATIONS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "å": "aa"
 def spellings(name: str) -> set[str]:
     """A name folded, and folded after writing its umlauts and rings out as two letters."""
     return {fold(name), fold(name.lower().translate(TRANSLITERATIONS))}
-
-
-#: Two words of at least this many letters that begin alike are forms of one word ("francuskiego", "francuski").
-STEM_LENGTH = 5
-
-
-def same_stem(word: str, name: str) -> bool:
-    """Whether two folded words are forms of one word: they share their first five letters and all but the last four
-    of the shorter ("angielsku" and "angielski", "francouzsky" and "francouzstina")."""
-    shared = len(os.path.commonprefix([word, name]))  # noqa: RUF071 - letters, not path parts
-    return shared >= STEM_LENGTH and shared >= min(len(name), len(word)) - 4
