@@ -9,7 +9,10 @@ STAMP    := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 MODEL    := models/chargepoint.tar.gz
 # The place-name features come from the resolvers' vocabulary and the directory's countries (fingerprinted by the
 # featurizer, so Rasa featurizes again when they change).
-TRAINING := bot/config.yml $(wildcard bot/domain/*.yml bot/data/*.yml data/nlu/*.yml) data/vocabulary.yaml data/directory.yaml
+# What the model is made from: its data, and the code of the components that save their own files into it. Rasa's
+# training cache keys a component by its name and settings, not its code, so `rasa train` runs without it.
+TRAINING := bot/config.yml $(wildcard bot/domain/*.yml bot/data/*.yml data/nlu/*.yml) data/vocabulary.yaml data/directory.yaml \
+	$(addprefix rasa_extensions/,crf_entities.py intent_classifier.py linear_svm.py place_names.py sentence_embeddings.py)
 RASA_DATA := --config bot/config.yml --domain bot/domain --data data/nlu bot/data
 # The tools venv: tools that need newer packages than Rasa allows (locust, matplotlib), from any Python >= 3.10.
 TOOLS       := .tools
@@ -78,7 +81,7 @@ $(WEB_STAMP): web/package.json web/package-lock.json
 
 # Retrained when any training file changed; Rasa's own fingerprint skips the parts that did not.
 $(MODEL): $(STAMP) $(TRAINING)
-	$(RASA) train $(RASA_DATA) --out models --fixed-model-name chargepoint
+	RASA_MAX_CACHE_SIZE=0 $(RASA) train $(RASA_DATA) --out models --fixed-model-name chargepoint
 	touch $@
 
 train: $(MODEL)

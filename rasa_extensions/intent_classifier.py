@@ -5,15 +5,13 @@ Measured by 3-fold cross-validation of the twelve languages (the same split for 
 its misses were held-out messages it was too unsure of, which the fallback threshold then turned into
 `nlu_fallback`. A logistic regression over the same features, with the counts scaled to unit length and the
 sentence vector weighted twice, reached 0.88-0.95 (mean 0.909); a linear support vector machine over the same
-matrix 0.90-0.95 (mean 0.920), with its confidences from Platt scaling. Both train in about a minute on 2 cores
-(the SVM 59 s in `make train`, its Platt scaling fitted by internal cross-validation).
+matrix 0.90-0.95 (mean 0.920), with its confidences from Platt scaling.
 
-It is Rasa's own `LogisticRegressionClassifier` (training, ranking) with its model swapped for scikit-learn's
-`SVC(kernel="linear", probability=True)`, and the two feature blocks put on one scale before they meet. A trained
-model is saved as what predicting needs, the SVM's weight vectors and Platt sigmoids in a NumPy archive read
-without pickle, and a loaded model predicts through `LinearOneVsOneProbabilities`, the same confidences from those
-weights instead of the support vectors. Rasa saves the fitted SVC with skops instead, whose import alone (it lists
-every scikit-learn estimator) took 8.5 of the Rasa server's 28 s start-up.
+It is Rasa's own `LogisticRegressionClassifier` (training data, ranking) with its model swapped for a linear SVM
+(rasa_extensions/linear_svm.py: libsvm's one-against-one machines and Platt sigmoids, the pairs trained on all
+cores), and the two feature blocks put on one scale before they meet. A trained model is saved as what predicting
+needs, the weight vectors and sigmoids in a NumPy archive read without pickle. Rasa saves its model with skops,
+whose import alone (it lists every scikit-learn estimator) took 8.5 of the Rasa server's 28 s start-up.
 """
 
 from __future__ import annotations
@@ -29,9 +27,10 @@ from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressi
 from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix
-from scipy.special import expit
-from sklearn.svm import SVC
+
+from rasa_extensions.linear_svm import LinearOneVsOneProbabilities
 
 #: The arrays of a saved model (`LinearOneVsOneProbabilities.arrays`), in one `.npz` file of the resource.
 _ARRAYS_FILE = "linear_svm.npz"
@@ -60,15 +59,24 @@ class SentenceIntentClassifier(LogisticRegressionClassifier):
                 raise InvalidConfigException(
                     f"{type(self).__name__}: '{key}' must be a positive number, not {value!r}."
                 )
-        # Platt scaling gives the confidences the fallback threshold compares; seeded, so training is repeatable.
-        self.clf = SVC(
-            kernel="linear", C=float(self.config["C"]), probability=True, random_state=self.config["random_state"]
+        # Untrained: `train` fits it, `load` reads it.
+        self.clf: LinearOneVsOneProbabilities | None = None
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Fits and saves the SVM; its Platt scaling gives the confidences the fallback threshold compares, seeded
+        so that training is repeatable."""
+        X, y = self._create_training_matrix(training_data)
+        if X.shape[0] == 0:
+            return self._resource  # nothing to learn from, as in Rasa: no model is saved
+        self.clf = LinearOneVsOneProbabilities.fit(
+            X, y, C=float(self.config["C"]), random_state=self.config["random_state"]
         )
+        self.persist()
+        return self._resource
 
     def persist(self) -> None:
-        """Saves what predicting needs (Rasa's `train` calls this after fitting)."""
         with self._model_storage.write_to(self._resource) as model_dir:
-            np.savez(model_dir / _ARRAYS_FILE, **LinearOneVsOneProbabilities.from_svc(self.clf).arrays())
+            np.savez(model_dir / _ARRAYS_FILE, **self.clf.arrays())
 
     @classmethod
     def load(
@@ -136,74 +144,3 @@ def _sentence_features(message: Message, *, sparse: bool) -> list[Any]:
         for features in message.features
         if features.attribute == TEXT and features.type == FEATURE_TYPE_SENTENCE and features.is_sparse() == sparse
     ]
-
-
-class LinearOneVsOneProbabilities:
-    """The `classes_` and `predict_proba` of a fitted `SVC(kernel="linear", probability=True)`, from its weights.
-
-    libsvm computes a message's decision value for each pair of intents from every support vector: about 4,000 of
-    them with 1.8 million non-zero values in the bot's model, 5 ms of the NLU's 20 per message. With a linear kernel
-    the support vectors of each pair add up to one weight vector (scikit-learn's `coef_`), so the same 120 values
-    are one product with a (features x pairs) matrix: 0.02 ms. Platt's sigmoids then turn them into pairwise
-    probabilities exactly as libsvm does, and those are coupled into one probability per intent by solving the
-    linear system of Wu, Lin and Weng's second method, whose optimum libsvm approaches by iteration (stopping within
-    0.005 / number of intents): on the bot's model the confidences agree with libsvm's to 0.001, with the same
-    top intent.
-    """
-
-    def __init__(
-        self,
-        classes: np.ndarray,
-        weights: np.ndarray,
-        intercept: np.ndarray,
-        sigmoid_a: np.ndarray,
-        sigmoid_b: np.ndarray,
-    ) -> None:
-        """`weights` is (features x pairs) and signed as libsvm's decision values, pairs in libsvm's order."""
-        pairs = len(classes) * (len(classes) - 1) // 2
-        if weights.ndim != 2 or {weights.shape[1], len(intercept), len(sigmoid_a), len(sigmoid_b)} != {pairs}:
-            raise ValueError(f"a linear SVM of {len(classes)} classes has {pairs} pairs: the arrays do not fit")
-        self.classes_ = classes
-        self._weights = np.ascontiguousarray(weights)  # row-major for a sparse row times it
-        self._intercept = intercept
-        self._sigmoid_a, self._sigmoid_b = sigmoid_a, sigmoid_b
-        self._pairs = np.triu_indices(len(self.classes_), 1)  # libsvm's order: (0, 1), (0, 2), ..., (k-2, k-1)
-
-    @classmethod
-    def from_svc(cls, svc: SVC) -> LinearOneVsOneProbabilities:
-        weights, intercept = svc.coef_, svc.intercept_
-        weights = weights.toarray() if hasattr(weights, "toarray") else np.asarray(weights)
-        if len(svc.classes_) == 2:
-            # For two classes scikit-learn reports the decision function with the opposite sign to libsvm's, whose
-            # sign the Platt sigmoid was fitted to.
-            weights, intercept = -weights, -intercept
-        return cls(np.asarray(svc.classes_), weights.T, intercept, svc.probA_, svc.probB_)
-
-    def arrays(self) -> dict[str, np.ndarray]:
-        """The constructor's arguments: all there is to save (class names as a unicode array, not objects)."""
-        return {
-            "classes": np.asarray(self.classes_, dtype=str),
-            "weights": self._weights,
-            "intercept": self._intercept,
-            "sigmoid_a": self._sigmoid_a,
-            "sigmoid_b": self._sigmoid_b,
-        }
-
-    def predict_proba(self, X: csr_matrix) -> np.ndarray:
-        decisions = np.asarray(X @ self._weights) + self._intercept
-        # P(first intent of the pair rather than the second), bounded away from 0 and 1 as libsvm bounds it.
-        pairwise = np.clip(expit(-(decisions * self._sigmoid_a + self._sigmoid_b)), 1e-7, 1 - 1e-7)
-        return np.array([self._coupled(row) for row in pairwise])
-
-    def _coupled(self, pairwise: np.ndarray) -> np.ndarray:
-        """Minimises p'Qp subject to sum(p) = 1 (Wu, Lin and Weng 2004, method 2): Q p + b = 0, sum(p) = 1."""
-        count = len(self.classes_)
-        beats = np.zeros((count, count))
-        beats[self._pairs] = pairwise
-        beats.T[self._pairs] = 1 - pairwise
-        system = np.zeros((count + 1, count + 1))
-        system[:count, :count] = -(beats.T * beats) + np.diag((beats**2).sum(axis=0))
-        system[:count, count] = system[count, :count] = 1.0
-        target = np.zeros(count + 1)
-        target[count] = 1.0
-        return np.linalg.solve(system, target)[:count]

@@ -20,7 +20,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.svm import SVC
 
-from rasa_extensions.intent_classifier import LinearOneVsOneProbabilities, SentenceIntentClassifier
+from rasa_extensions.intent_classifier import SentenceIntentClassifier
+from rasa_extensions.linear_svm import LinearOneVsOneProbabilities
 
 DEFAULTS = SentenceIntentClassifier.get_default_config()
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,11 +51,8 @@ def test_counts_are_scaled_to_unit_length_and_the_sentence_vector_is_weighted(st
     np.testing.assert_allclose(row, [0.6, 0.8, 0.0, 1.2, 1.6], atol=1e-6)
 
 
-def test_the_regularisation_is_the_configured_one(storage) -> None:
-    assert create(storage).clf.C == DEFAULTS["C"] == 10.0
-    assert create(storage).clf.kernel == "linear"
-    assert create(storage).clf.probability  # the fallback threshold needs confidences
-    assert create(storage, C=5).clf.C == 5.0
+def test_an_untrained_classifier_has_no_model(storage) -> None:
+    assert create(storage).clf is None
 
 
 def training_data() -> TrainingData:
@@ -143,6 +141,40 @@ def test_probabilities_from_the_weights_are_libsvms(classes: int) -> None:
     np.testing.assert_allclose(ours, libsvms, atol=5e-3)
     np.testing.assert_allclose(ours.sum(axis=1), 1.0)
     assert (ours.argmax(axis=1) == libsvms.argmax(axis=1)).all()
+
+
+def _separable(classes: int, seed: int) -> tuple[scipy.sparse.csr_matrix, np.ndarray, scipy.sparse.csr_matrix]:
+    """Noisy clusters, one per class, as sparse rows (like the counts): training rows, labels and held-out rows."""
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(classes, 40)) * 1.5
+    labels = np.repeat(np.arange(classes), 30)
+    features = scipy.sparse.csr_matrix(
+        np.where(rng.random((len(labels), 40)) < 0.3, 0.0, 1.0) * (centres[labels] + rng.normal(size=(len(labels), 40)))
+    )
+    held_out = scipy.sparse.csr_matrix(centres[rng.integers(0, classes, 50)] + rng.normal(size=(50, 40)) * 2)
+    return features, np.array([f"intent{label}" for label in labels]), held_out
+
+
+@pytest.mark.parametrize(("classes", "C"), [(2, 1.0), (4, 10.0), (5, 0.05)])
+def test_pairs_trained_apart_are_libsvms_machines(classes: int, C: float) -> None:
+    """Each pair's problem is the one libsvm solves inside a multi-class SVC, with the same seeded Platt
+    cross-validation: the same machines and the same probabilities."""
+    features, labels, held_out = _separable(classes, seed=classes)
+    whole = LinearOneVsOneProbabilities.from_svc(
+        SVC(kernel="linear", C=C, probability=True, random_state=0).fit(features, labels)
+    )
+    pairs = LinearOneVsOneProbabilities.fit(features, list(labels), C=C, random_state=0, n_jobs=2)
+    assert list(pairs.classes_) == list(whole.classes_)
+    np.testing.assert_allclose(pairs.arrays()["weights"], whole.arrays()["weights"], rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(pairs.arrays()["intercept"], whole.arrays()["intercept"], rtol=1e-4, atol=1e-6)
+    ours, libsvms = pairs.predict_proba(held_out), whole.predict_proba(held_out)
+    np.testing.assert_allclose(ours, libsvms, atol=1e-9)
+
+
+def test_one_class_is_no_classifier() -> None:
+    features, _, _ = _separable(2, seed=0)
+    with pytest.raises(ValueError, match="two classes"):
+        LinearOneVsOneProbabilities.fit(features, ["greet"] * features.shape[0], C=1.0, random_state=0)
 
 
 @pytest.mark.parametrize("config", [{"C": 0}, {"C": -1.0}, {"dense_weight": "2"}, {"C": True}])
