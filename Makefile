@@ -9,10 +9,12 @@ STAMP    := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 MODEL    := models/chargepoint.tar.gz
 # The place-name features come from the resolvers' vocabulary and the directory's countries (fingerprinted by the
 # featurizer, so Rasa featurizes again when they change).
-# What the model is made from: its data, and the code of the components that save their own files into it. Rasa's
-# training cache keys a component by its name and settings, not its code, so `rasa train` runs without it.
+# What the model is made from: its data, the code of the pipeline's own components, and the country resolver's code,
+# which makes the place-name features. Rasa's training cache keys a component by its name and settings, not by its
+# code, so `rasa train` runs without it.
 TRAINING := bot/config.yml $(wildcard bot/domain/*.yml bot/data/*.yml data/nlu/*.yml) data/vocabulary.yaml data/directory.yaml \
-	$(addprefix rasa_extensions/,crf_entities.py intent_classifier.py linear_svm.py place_names.py sentence_embeddings.py)
+	$(addprefix rasa_extensions/,crf_entities.py intent_classifier.py linear_svm.py place_names.py sentence_embeddings.py) \
+	$(addprefix actions/,countries.py language_names.py text_matching.py vocabulary.py)
 RASA_DATA := --config bot/config.yml --domain bot/domain --data data/nlu bot/data
 # The tools venv: tools that need newer packages than Rasa allows (locust, matplotlib), from any Python >= 3.10.
 TOOLS       := .tools
