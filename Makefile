@@ -7,11 +7,8 @@ PY       := $(VENV)/bin/python
 RASA     := $(VENV)/bin/rasa
 STAMP    := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 MODEL    := models/chargepoint.tar.gz
-# The place-name features come from the resolvers' vocabulary and the directory's countries (fingerprinted by the
-# featurizer, so Rasa featurizes again when they change).
-# What the model is made from: its data, the code of the pipeline's own components, and the country resolver's code,
-# which makes the place-name features. Rasa's training cache keys a component by its name and settings, not by its
-# code, so `rasa train` runs without it.
+# What the model is made from: its data, the code of the pipeline's own components, and the country resolver's code
+# and data (the vocabulary, the directory's countries), which make the place-name features.
 TRAINING := bot/config.yml $(wildcard bot/domain/*.yml bot/data/*.yml data/nlu/*.yml) data/vocabulary.yaml data/directory.yaml \
 	$(addprefix rasa_extensions/,crf_entities.py intent_classifier.py linear_svm.py place_names.py sentence_embeddings.py) \
 	$(addprefix actions/,countries.py language_names.py text_matching.py vocabulary.py)
@@ -81,7 +78,8 @@ $(WEB_STAMP): web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
-# Retrained when any training file changed; Rasa's own fingerprint skips the parts that did not.
+# Retrained whole when anything in TRAINING changed: without Rasa's training cache, which keys a component by its
+# name, settings and inputs, not by its code.
 $(MODEL): $(STAMP) $(TRAINING)
 	RASA_MAX_CACHE_SIZE=0 $(RASA) train $(RASA_DATA) --out models --fixed-model-name chargepoint
 	touch $@

@@ -63,12 +63,12 @@ def evaluate(
     `mistakes` (when given) collects (language, gold intent, predicted intent, text, confidence) of every miss."""
     from rasa.core.agent import Agent
     from rasa.model_training import train_nlu
-
-    # Every fold is trained by the code as it is: Rasa's cache keys a component by its name and settings, not its code.
-    os.environ.setdefault("RASA_MAX_CACHE_SIZE", "0")
     from rasa.shared.nlu.training_data.training_data import TrainingData
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.log_utils import configure_structlog
+
+    # Every fold is trained by the code as it is: Rasa's cache keys a component by its name and settings, not its code.
+    os.environ.setdefault("RASA_MAX_CACHE_SIZE", "0")
 
     configure_logging_and_warnings(logging.WARNING)
     configure_structlog(logging.WARNING)

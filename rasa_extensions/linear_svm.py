@@ -119,5 +119,5 @@ def _fit_pair(
     libsvm's one-against-one (positive: `first`)."""
     rows = np.flatnonzero((labels == first) | (labels == second))
     svc = SVC(kernel="linear", C=C, probability=True, random_state=random_state).fit(X[rows], labels[rows])
-    pair = LinearOneVsOneProbabilities.from_svc(svc)
-    return pair._weights[:, 0], float(pair._intercept[0]), float(pair._sigmoid_a[0]), float(pair._sigmoid_b[0])
+    pair = LinearOneVsOneProbabilities.from_svc(svc).arrays()
+    return pair["weights"][:, 0], float(pair["intercept"][0]), float(pair["sigmoid_a"][0]), float(pair["sigmoid_b"][0])
