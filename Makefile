@@ -78,10 +78,10 @@ $(WEB_STAMP): web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
-# Retrained whole when anything in TRAINING changed: without Rasa's training cache, which keys a component by its
-# name, settings and inputs, not by its code.
+# Retrained whole when anything in TRAINING changed (`--force`: without Rasa's training cache, which keys a component
+# by its name, settings and inputs, not by its code).
 $(MODEL): $(STAMP) $(TRAINING)
-	RASA_MAX_CACHE_SIZE=0 $(RASA) train $(RASA_DATA) --out models --fixed-model-name chargepoint
+	$(RASA) train $(RASA_DATA) --force --out models --fixed-model-name chargepoint
 	touch $@
 
 train: $(MODEL)
