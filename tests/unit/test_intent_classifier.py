@@ -128,14 +128,8 @@ print("skops" in sys.modules)
 @pytest.mark.parametrize("classes", [2, 3, 7])
 def test_probabilities_from_the_weights_are_libsvms(classes: int) -> None:
     """The SVM's own `predict_proba` over its support vectors against the one product with its weight vectors."""
-    rng = np.random.default_rng(classes)
-    centres = rng.normal(size=(classes, 40)) * 1.5
-    labels = np.repeat(np.arange(classes), 30)
-    features = scipy.sparse.csr_matrix(
-        np.where(rng.random((len(labels), 40)) < 0.3, 0.0, 1.0) * (centres[labels] + rng.normal(size=(len(labels), 40)))
-    )
+    features, labels, held_out = _separable(classes, seed=classes)
     svc = SVC(kernel="linear", C=1.0, probability=True, random_state=0).fit(features, labels)
-    held_out = scipy.sparse.csr_matrix(centres[rng.integers(0, classes, 50)] + rng.normal(size=(50, 40)) * 2)
     libsvms, ours = svc.predict_proba(held_out), LinearOneVsOneProbabilities.from_svc(svc).predict_proba(held_out)
     # libsvm stops iterating once the optimality condition holds within 0.005 / classes; ours is the optimum.
     np.testing.assert_allclose(ours, libsvms, atol=5e-3)
