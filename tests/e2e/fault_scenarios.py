@@ -162,7 +162,8 @@ def broken_directory_reload(bot: RunningBot, served: Path, log_dir: Path) -> Out
         outcome.check("broken edit: the old number still served", GERMAN_DRIVER in said)
         logged = _logged(log_dir, BROKEN_PROBLEM)
         outcome.check("the broken edit is logged with the field", any("not a valid number" in x for x in logged))
-        outcome.check("and its file and line", any(f"{served.name}:162:" in line for line in logged))
+        line = original[: original.index(quoted)].count("\n") + 1
+        outcome.check("and its file and line", any(f"{served.name}:{line}:" in entry for entry in logged))
         _edit(served, original.replace(quoted, f'"{EDITED_GERMAN_DRIVER}"'))  # no signal: found by its mtime
         for _ in range(10):
             said = person.say("I'm a driver in Germany")

@@ -53,7 +53,8 @@ def test_a_broken_edit_is_logged_with_line_and_field_and_the_old_directory_keeps
     with caplog.at_level(logging.ERROR):
         after = served.current(now=5.0)
     assert after is before
-    assert "directory.yaml:162: lines[13].number: '+49 69 9' is not a valid number" in caplog.text
+    line = TEXT[: TEXT.index(GERMAN_DRIVER)].count("\n") + 1
+    assert f"directory.yaml:{line}: lines[13].number: '+49 69 9' is not a valid number" in caplog.text
     assert "unchanged" in caplog.text
 
 

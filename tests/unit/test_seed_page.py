@@ -168,6 +168,16 @@ def test_zones_follow_the_page(page, directory):
     assert "GMT" in listings[("GB", Audience.BUSINESS)].zones
 
 
+def test_european_business_lines_take_sales_enquiries(page, directory):
+    """Europe's section says station owners, partners and sales ("salgsbistand") may use the country numbers."""
+    intro = section(page, "Bistand til stasjonseier, montør, partner og salg", "be.ENERGISED kundestøtte")
+    assert "salgsbistand" in intro and "landspesifikke telefonnumrene" in intro
+    european = {country for country, audience in parse_page(page) if audience is Audience.BUSINESS} - {"AU"}
+    lines = {line for country in european for line in directory.answer(country, Audience.BUSINESS).lines}
+    assert len(lines) == 14
+    assert all("sales" in line.notes for line in lines)
+
+
 def test_north_america(page, directory):
     text = section(page, "Nord-Amerika", None)
     driver = read_listing(section(text, "Bistand til elbilsjåfør", "Bistand til stasjonseier"))
