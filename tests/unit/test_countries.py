@@ -55,6 +55,55 @@ def test_resolve(countries, text, country, kind):
     assert (place.country, place.kind) == (country, kind)
 
 
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        # Provinces, regions and cantons of listed countries (ISO 3166-2 and its translations, from pycountry),
+        # before towns of the same name elsewhere and before the words inside them ("British" is no UK here).
+        ("British Columbia", "CA"),
+        ("Colombie-Britannique", "CA"),
+        ("Ontario", "CA"),  # not the Californian town
+        ("Madeira", "PT"),  # not the Brazilian one
+        ("Corse", "FR"),
+        ("Korsyka", "FR"),
+        ("Ticino", "CH"),
+        ("Tessin", "CH"),
+        ("Bayern", "DE"),
+        ("Bavaria", "DE"),
+        ("Tirol", "AT"),
+        ("Noord-Ierland", "GB"),
+        ("Irlandia Północna", "GB"),
+        ("Sicilia", "IT"),
+        ("Catalunya", "ES"),
+        ("Cataluña", "ES"),
+        # CLDR's own territories inside Spain
+        ("Canarias", "ES"),
+        ("Canary Islands", "ES"),
+        # Northern Ireland where ISO 3166-2 has no translation (data/vocabulary.yaml); not Ireland's "Irlande"
+        ("Irlande du Nord", "GB"),
+        ("Irlanda del Nord", "GB"),
+        ("Severní Irsko", "GB"),
+        ("Nord-Irland", "GB"),
+        ("w Niderlandach", "NL"),
+        # A large city of a listed country keeps its name: Münster is not Ireland's Munster
+        ("Münster", "DE"),
+        # A country's own name stays the country's, though ISO 3166-2 lists it under another
+        ("Aruba", "AW"),
+        ("Curaçao", "CW"),
+        ("Luxembourg", "LU"),
+    ],
+)
+def test_regions_of_listed_countries(countries, text, country):
+    place = countries.resolve(text)
+    assert place is not None and place.country == country, (text, place)
+
+
+def test_a_region_counts_like_a_listed_town(countries):
+    assert countries.find("I live in British Columbia").country == "CA"
+    assert countries.find("bor i tirol").country == "AT"  # lower case after a preposition
+    assert countries.find("mieszkam w Bawarii").country == "DE"  # declined
+
+
 @pytest.mark.parametrize("text", ["", "   ", "ok", "13", "hello", "I am a driver", "help us", "🙂🙂", "<b>x</b>"])
 def test_nothing_that_is_not_a_place(countries, text):
     assert countries.resolve(text) is None
@@ -162,7 +211,11 @@ def test_country_names_are_localised():
 
 def test_region_guess_for_countries_not_in_the_directory():
     assert guess_region("FI") == "europe"
+    # GeoNames's continent where CLDR's zones are not all in Europe/ (Atlantic/Reykjavik, Asia/Nicosia) or missing
+    assert [guess_region(code) for code in ("IS", "CY", "FO", "XK")] == ["europe"] * 4
+    assert guess_region("TR") == "europe"  # Europe/Istanbul
     assert guess_region("JP") is None
+    assert guess_region("MA") is None
     assert guess_region(None) is None
 
 
