@@ -27,7 +27,7 @@ from .interpretation import (
     understand,
 )
 from .language import choose_language
-from .render import render_answer
+from .render import render_answer, render_case_link
 from .suggestion import suggested_country
 from .texts import DEFAULT_LANGUAGE
 
@@ -230,4 +230,7 @@ class ActionAnswerContact(Action):
         for each in audiences:
             _, text = render_answer(directory, country, each, responses, language, now, asked_language)
             dispatcher.utter_message(text=text)
+        if audience is None and not directory.is_listed(country):
+            # No line to tell the audiences apart: the driver answer, and where a station owner opens a case.
+            dispatcher.utter_message(text=render_case_link(directory, country, Audience.BUSINESS, responses, language))
         return [SlotSet("unclear_answers", 0)]

@@ -145,9 +145,8 @@ class AnswerRenderer:
         """The whole reply: each line with its hours and status, then where to open a case."""
         blocks = []
         if missing_language and answer.lines:
-            blocks.append(
-                self.texts("utter_fragment_no_line_in_language", language=self.language_names([missing_language]))
-            )
+            response = "utter_fragment_no_line_in_language" + ("" if len(answer.lines) > 1 else "_one")
+            blocks.append(self.texts(response, language=self.language_names([missing_language])))
         if not answer.lines:
             blocks.append(self._no_line(answer))
         headed_by_group = answer.audience.is_special_group
@@ -198,3 +197,18 @@ def render_answer(
         answer, now, missing_language=missing_language
     )
     return answer, text
+
+
+def render_case_link(
+    directory: Directory,
+    country: str | None,
+    audience: Audience,
+    responses: Mapping[str, list[Mapping[str, Any]]],
+    language: str | None,
+) -> str:
+    """Where `audience` opens a case, alone: for a person of unknown role where no line needs the role (a country
+    the page does not list), who is shown the driver answer and may be a station owner."""
+    answer = directory.answer(country, audience, region_guess=guess_region(country))
+    return Texts(responses, language or DEFAULT_LANGUAGE)(
+        f"utter_fragment_case_{audience.case_kind}", link=answer.case_link
+    )

@@ -90,16 +90,30 @@ class Hours:
             return None
         local = self._local(at)
         starts = (
-            _at_local_time(local.date() + timedelta(days=offset), window.start, self.zone)
+            start
             for offset in range(_SEARCH_DAYS)
             for window in self.windows
             if (local.date() + timedelta(days=offset)).weekday() in window.weekdays
+            for start in _openings(local.date() + timedelta(days=offset), window.start, self.zone)
         )
-        return min((start for start in starts if start > local), default=None)
+        # Compared as instants: datetimes in one zone compare by wall clock, which ignores `fold`.
+        return min((start for start in starts if _instant(start) > _instant(local)), key=_instant, default=None)
 
     def status(self, at: datetime) -> Status:
         is_open = self.is_open(at)
         return Status(is_open=is_open, languages=self.languages_at(at), opens_at=self.next_opening(at))
+
+
+def _instant(moment: datetime) -> datetime:
+    return moment.astimezone(_UTC) if moment.tzinfo else moment
+
+
+def _openings(day: date, clock: time, zone: ZoneInfo | None) -> tuple[datetime, ...]:
+    """The instants on `day` at which the wall clock in `zone` reaches `clock`: two when autumn repeats that hour
+    (a window is open in both, as `Window.contains` sees it), else one."""
+    first = _at_local_time(day, clock, zone)
+    repeated = first.replace(fold=1)
+    return (first, repeated) if zone and repeated.utcoffset() != first.utcoffset() else (first,)
 
 
 def _at_local_time(day: date, clock: time, zone: ZoneInfo | None) -> datetime:

@@ -136,11 +136,15 @@ class Answer:
         """The lines for a language: the one asked for ("which number is for French?") among all a line serves,
         else, where a country has a line per language (Belgium), the person's. All of them when none fits.
 
-        Returns the answer and, when the person asked for a language that no line serves, that language.
+        Returns the answer and, when the person asked for a language that no line serves, that language; not when a
+        line's languages are unknown (the page names none for the US driver line or Australia's): it may serve it.
         """
         if asked_language:
             chosen = lines_in_language(self.lines, asked_language, staffed_only=False)
-            return (replace(self, lines=chosen), None) if chosen else (self, asked_language)
+            if chosen:
+                return replace(self, lines=chosen), None
+            known = all(line.all_languages for line in self.lines)
+            return self, (asked_language if known else None)
         if len(self.lines) > 1 and not self.audience.is_special_group and reply_language:
             chosen = lines_in_language(self.lines, reply_language, staffed_only=True)
             if chosen:

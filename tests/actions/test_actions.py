@@ -213,7 +213,7 @@ def answer(clock: datetime = WEDNESDAY_NOON_UTC, **slots: Any) -> list[str]:
 def test_the_german_driver_answer_has_number_link_hours_status_and_case_link():
     (text,) = answer(country="DE", role="driver")
     assert "[+49 69 95307383](tel:+496995307383)" in text
-    assert "within Germany: 069 95307383" in text
+    assert "(domestic calls – Germany: 069 95307383)" in text
     assert "Mon–Fri 08:00–20:00 CET in German, English otherwise" in text
     assert "Open now, in German." in text
     assert "Open a driver support case online, at any time: https://" in text
@@ -233,11 +233,32 @@ def test_belgium_labels_its_two_numbers_by_language():
     assert "Dutch: 📞 [+31 20 654 5372]" in text
 
 
-def test_an_unlisted_country_gets_no_number_and_a_case_link():
-    (text,) = answer(country="FI", role=None)
-    assert "no dedicated support phone line for Finland" in text
-    assert "tel:" not in text
-    assert "https://" in text
+def test_an_unlisted_country_gets_no_number_and_both_case_links_when_the_role_is_unknown():
+    text, business = answer(country="FI", role=None)
+    assert "no dedicated support phone line for this country (Finland)" in text
+    assert "tel:" not in text + business
+    assert "Open a driver support case online" in text
+    assert business.startswith("Open a business support case online") and "https://" in business
+
+
+def test_an_unlisted_country_with_a_role_gets_that_roles_case_link_only():
+    (text,) = answer(country="FI", role="business")
+    assert "no dedicated support phone line for this country (Finland)" in text and "business support case" in text
+
+
+def test_a_line_asked_for_in_a_language_it_lacks_says_so_in_the_singular():
+    _, dispatcher = run(
+        ActionAnswerContact(clock=lambda: WEDNESDAY_NOON_UTC),
+        tracker(
+            "which number is for French?",
+            intent="ask_line_language",
+            entities=[{"entity": "language", "value": "French", "start": 20, "end": 26}],
+            country="NO",
+            role="driver",
+        ),
+    )
+    (text,) = [message["text"] for message in dispatcher.messages]
+    assert text.startswith("This line is not staffed in French; here it is all the same.")
 
 
 def test_australian_business_gets_no_number():
@@ -268,8 +289,9 @@ def test_no_role_in_a_listed_country_gives_both_audiences():
 
 
 def test_nothing_known_still_gets_a_polite_answer_with_a_case_link():
-    (text,) = answer()
+    text, business = answer()
     assert "Without your country" in text and "https://" in text
+    assert "business support case" in business
 
 
 def test_a_nonsense_language_slot_answers_in_english():

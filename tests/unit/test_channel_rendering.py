@@ -18,8 +18,8 @@ from rasa_extensions.channels.rendering import (
 
 # An answer as the bot writes it (bot/domain/fragments.yml), with bold added for the channels that have it.
 ANSWER = (
-    "Driver and ChargePoint account support in Germany:\n"
-    "📞 [+49 69 95307383](tel:+496995307383) (within Germany: 069 95307383)\n"
+    "Driver and ChargePoint account support – Germany:\n"
+    "📞 [+49 69 95307383](tel:+496995307383) (domestic calls – Germany: 069 95307383)\n"
     "🕗 Mon–Fri 08:00–20:00 CET in German, **English otherwise**\n"
     "Open a driver support case online, at any time: https://www.chargepoint.com/support"
 )
@@ -33,8 +33,8 @@ ROLES = [
 
 def test_plain_text_shows_the_number_as_written_and_the_link_written_out():
     assert plain_text(ANSWER) == (
-        "Driver and ChargePoint account support in Germany:\n"
-        "📞 +49 69 95307383 (within Germany: 069 95307383)\n"
+        "Driver and ChargePoint account support – Germany:\n"
+        "📞 +49 69 95307383 (domestic calls – Germany: 069 95307383)\n"
         "🕗 Mon–Fri 08:00–20:00 CET in German, English otherwise\n"
         "Open a driver support case online, at any time: https://www.chargepoint.com/support"
     )
@@ -59,7 +59,7 @@ def test_whatsapp_keeps_bold_in_its_own_syntax():
 
 def test_slack_mrkdwn_links_bold_and_escaping():
     rendered = slack_mrkdwn(ANSWER)
-    assert "📞 +49 69 95307383 (within" in rendered
+    assert "📞 +49 69 95307383 (domestic calls" in rendered
     assert "*English otherwise*" in rendered
     assert (
         slack_mrkdwn("[open a case](https://example.com/a?b=1&c=2)")

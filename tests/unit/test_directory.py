@@ -276,3 +276,12 @@ def test_a_line_asked_for_by_language_includes_out_of_hours_languages(directory)
     assert [line.id for line in answer.in_language("fr", asked_language="en")[0].lines] == ["nl-driver"]
     unchanged, missing = answer.in_language("fr", asked_language="ja")
     assert unchanged.lines == answer.lines and missing == "ja"
+
+
+def test_a_line_whose_languages_the_page_does_not_name_is_not_said_to_lack_the_one_asked_for(directory):
+    answer = directory.answer("US", Audience.DRIVER)  # "24/7", no language on the page
+    assert not answer.lines[0].all_languages
+    unchanged, missing = answer.in_language("en", asked_language="fr")
+    assert unchanged.lines == answer.lines and missing is None
+    _, missing = directory.answer("NO", Audience.DRIVER).in_language("nb", asked_language="fr")
+    assert missing == "fr"  # Norway's driver line names English only

@@ -167,6 +167,20 @@ def test_the_repeated_autumn_hour_is_inside_a_window_both_times():
     assert hours.is_open(utc(2026, 10, 25, 1, 30))  # 02:30 CET
 
 
+def test_a_window_in_the_repeated_autumn_hour_opens_again_on_the_second_pass():
+    hours = Hours(zone=CET, always_open=False, windows=(Window(frozenset({6}), time(2, 30), time(2, 45)),))
+
+    # Sunday 25 October 2026: 02:30-02:45 comes at 00:30 UTC (CEST) and again at 01:30 UTC (CET). Compared in UTC:
+    # an ambiguous wall time never equals a time in another zone (PEP 495).
+    def opening_utc(at: datetime) -> datetime:
+        return hours.next_opening(at).astimezone(timezone.utc)
+
+    assert opening_utc(utc(2026, 10, 24, 12, 0)) == utc(2026, 10, 25, 0, 30)
+    assert opening_utc(utc(2026, 10, 25, 0, 50)) == utc(2026, 10, 25, 1, 30)
+    assert opening_utc(utc(2026, 10, 25, 1, 20)) == utc(2026, 10, 25, 1, 30)
+    assert hours.is_open(utc(2026, 10, 25, 1, 35))
+
+
 def test_a_weekend_window_is_found_from_a_weekday():
     hours = Hours(zone=UK, always_open=False, windows=(Window(frozenset({5, 6}), time(10, 0), time(12, 0)),))
     assert hours.next_opening(utc(2026, 11, 25, 12, 0)) == utc(2026, 11, 28, 10, 0)

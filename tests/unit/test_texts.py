@@ -76,6 +76,7 @@ def test_every_fragment_the_renderer_asks_for_exists():
         *(f"utter_fragment_case_{kind}" for kind in ("driver", "business")),
         *(f"utter_fragment_note_{note}" for note in ("fee", "domestic_only", "home_flex", "sales")),
         "utter_fragment_no_line_business",
+        "utter_fragment_no_line_in_language_one",
     }
     missing = (static | dynamic) - RESPONSES.keys()
     assert not missing
