@@ -35,6 +35,8 @@ from actions.directory import Audience
         ("sou anfitriao em Faro", Audience.BUSINESS),
         ("gospodarz w Kopenhadze, jedno gniazdo nie dziala", Audience.BUSINESS),
         ("Siamo rivenditori in lussemburgo", Audience.BUSINESS),
+        ("I want to buy chargers", Audience.BUSINESS),
+        ("Ich besitze eine Ladestation", Audience.BUSINESS),
     ],
 )
 def test_find(roles, text, audience):
