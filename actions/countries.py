@@ -52,6 +52,9 @@ _UNPLACED_FUZZY_CUTOFF = 0.85
 #: A lower-case name after "i", "à" or "w" is taken for a town of a listed country from this size: smaller places
 #: share their names with too many words.
 _TOWN_MIN_POPULATION = 50_000
+#: ISO 3166-2 types of the parts of a listed country that dial with a country code of their own (France's overseas
+#: collectivities and regions, the Dutch Caribbean's special municipalities).
+_OWN_NUMBERING_TYPES = ("Overseas", "Dependency", "Special municipality")
 #: A listed country's city this large keeps its name from a province elsewhere ("Münster" is no Irish Munster).
 _MAJOR_CITY_POPULATION = 250_000
 #: Inflected forms are matched by their stem only for words at least this long.
@@ -130,7 +133,9 @@ class CountryResolver:
         # Names to match misspelt or declined words against: the vocabulary lists every form of a demonym itself.
         stemmed_names = [name for name, entry in self._names.items() if entry.kind is not PlaceKind.DEMONYM]
         self._fuzzy_candidates = [name for name in stemmed_names if len(name) >= _FUZZY_MIN_LENGTH]
-        self._sorted_names = sorted({*stemmed_names, *self._cities})
+        # Regions are not matched by stem: "víkendu" (weekend) is no Viken, "Nowej Zelandii" no Zelandia.
+        towns = [name for name, city in self._cities.items() if city.kind is not PlaceKind.REGION]
+        self._sorted_names = sorted({*stemmed_names, *towns})
         self._declined_country = functools.lru_cache(maxsize=100_000)(self._country_declined_as)
 
     def is_served(self, country: str) -> bool:
@@ -359,8 +364,8 @@ def country_name(code: str, language: str = "en") -> str:
 
 
 def guess_region(code: str | None) -> str | None:
-    """For a country the directory does not list: 'europe' if GeoNames puts it in Europe (Iceland, Cyprus, Kosovo)
-    or CLDR puts all its time zones there (Turkey)."""
+    """For a country the directory does not list: 'europe' if GeoNames puts it in Europe (Iceland, Cyprus, Kosovo,
+    Russia) or CLDR puts all its time zones there (Turkey)."""
     zones = get_global("territory_zones").get(code or "", ())
     in_europe = _continents().get(code or "") == "EU" or (zones and all(zone.startswith("Europe/") for zone in zones))
     return "europe" if in_europe else None
@@ -468,8 +473,10 @@ def _cities(country_names: Mapping[str, _CountryName], preferred: frozenset[str]
 
 def _regions(countries: frozenset[str]) -> dict[str, _City]:
     """Folded names of the first-level subdivisions of `countries` (ISO 3166-2, from pycountry), as written there
-    and in the bot's languages -> the country. Such a place counts as a listed country's town: found in lower case
-    after "i", "à" or "w", and by its stem when declined ("w Bawarii")."""
+    and in the bot's languages -> the country. Matched like a US state: capitalised inside a message, in any case
+    where a place is expected, never by stem; words that are also everyday words ("Marken", brands, is the Marche)
+    are in the vocabulary's `not_places`. Parts with a numbering plan of their own (Guadeloupe, Bonaire) are left
+    out: a person there is not in the country whose lines the bot gives."""
     translations = [
         gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[language], fallback=True)
         for language in NAME_LANGUAGES
@@ -477,25 +484,25 @@ def _regions(countries: frozenset[str]) -> dict[str, _City]:
     regions: dict[str, _City] = {}
     for code in sorted(countries):
         for subdivision in pycountry.subdivisions.get(country_code=code) or ():
-            if subdivision.parent_code is not None:
+            if subdivision.parent_code is not None or subdivision.type.startswith(_OWN_NUMBERING_TYPES):
                 continue
             printed = {subdivision.name, *(translation.gettext(subdivision.name) for translation in translations)}
             for name in {short for text in printed for short in _short_names(text)}:
                 for key in spellings(name):
-                    regions.setdefault(key, _City(code, _TOWN_MIN_POPULATION, PlaceKind.REGION))
+                    regions.setdefault(key, _City(code, 0, PlaceKind.REGION))
     return regions
 
 
 def _short_names(printed: str) -> list[str]:
     """The names people write of an ISO 3166-2 entry: "Catalunya [Cataluña]" is both, "Madère (région autonome)"
-    is "Madère", "Murcia, Región de" is "Murcia" and "Wales [Cymru GB-CYM]" is "Wales" and "Cymru". Adjectives
-    left by the inversion ("wallonne, Région") and the names of languages ("Flamande") are no place names."""
+    is "Madère", "Murcia, Región de" is "Murcia" and "Wales [Cymru GB-CYM]" is "Wales" and "Cymru". What is left in
+    lower case ("wallonne, Région") or of three letters or fewer is no name."""
     printed = re.sub(r"\s*\([^)]*\)", "", printed)
     alternatives = [printed.split("[")[0], *re.findall(r"\[([^\]]+)\]", printed)]
     names = []
     for alternative in alternatives:
         name = re.sub(r"\b[A-Z]{2}-[A-Z0-9]+\b", "", alternative.split(",")[0]).strip()
-        if len(name) > 3 and name[:1].isupper() and language_named(name) is None:
+        if len(name) > 3 and name[:1].isupper():
             names.append(name)
     return names
 

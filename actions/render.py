@@ -128,9 +128,10 @@ class AnswerRenderer:
     def line_block(self, answer: Answer, line: Line, at: datetime, several: bool) -> list[str]:
         rows = []
         number = self.number(line, answer.country)
-        if several and not answer.audience.is_special_group:
+        languages = line.hours.languages or next((window.languages for window in line.hours.windows), ())
+        if several and not answer.audience.is_special_group and languages:
             # Belgium: one number per language; the language is what tells them apart.
-            label = self.language_names(line.hours.languages or line.hours.windows[0].languages).capitalize()
+            label = self.language_names(languages).capitalize()
             number = self.texts("utter_fragment_labelled", label=label, text=number)
         rows.append(number)
         rows.append(self.texts("utter_fragment_hours", hours=self.hours(line.hours)))
@@ -164,9 +165,12 @@ class AnswerRenderer:
             if headed_by_group:
                 rows.insert(0, self.texts("utter_fragment_heading_plain", title=self.title(answer, line)))
             blocks.append("\n".join(rows))
-        blocks.append(self.texts(f"utter_fragment_case_{answer.audience.case_kind}", link=answer.case_link))
+        blocks.append(self.case_link(answer))
         # One message: a blank line would make Rasa's channels split it into several bubbles.
         return "\n".join(blocks)
+
+    def case_link(self, answer: Answer) -> str:
+        return self.texts(f"utter_fragment_case_{answer.audience.case_kind}", link=answer.case_link)
 
     def _no_line(self, answer: Answer) -> str:
         country = self.country(answer.country)
@@ -191,8 +195,7 @@ def render_answer(
     The one way to answer: the action server's action_answer_contact and the Rasa server's fallback
     (rasa_extensions/action_fallback.py) both call it, so a person reads the same either way.
     """
-    answer = directory.answer(country, audience, region_guess=guess_region(country))
-    answer, missing_language = answer.in_language(language, asked_language)
+    answer, missing_language = _answer(directory, country, audience).in_language(language, asked_language)
     text = AnswerRenderer(Texts(responses, language or DEFAULT_LANGUAGE)).answer(
         answer, now, missing_language=missing_language
     )
@@ -208,7 +211,9 @@ def render_case_link(
 ) -> str:
     """Where `audience` opens a case, alone: for a person of unknown role where no line needs the role (a country
     the page does not list), who is shown the driver answer and may be a station owner."""
-    answer = directory.answer(country, audience, region_guess=guess_region(country))
-    return Texts(responses, language or DEFAULT_LANGUAGE)(
-        f"utter_fragment_case_{audience.case_kind}", link=answer.case_link
-    )
+    renderer = AnswerRenderer(Texts(responses, language or DEFAULT_LANGUAGE))
+    return renderer.case_link(_answer(directory, country, audience))
+
+
+def _answer(directory: Directory, country: str | None, audience: Audience) -> Answer:
+    return directory.answer(country, audience, region_guess=guess_region(country))

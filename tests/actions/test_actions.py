@@ -24,6 +24,8 @@ from actions.actions import (
     ActionResolveSlots,
     ValidateSupportForm,
 )
+from actions.directory import DEFAULT_PATH, Audience, parse_directory
+from actions.render import render_answer
 
 ROOT = Path(__file__).resolve().parents[2]
 WEDNESDAY_NOON_UTC = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
@@ -233,6 +235,16 @@ def test_belgium_labels_its_two_numbers_by_language():
     assert "Dutch: 📞 [+31 20 654 5372]" in text
 
 
+def test_a_line_of_several_without_a_language_is_shown_unlabelled():
+    """An edit of the directory that leaves one of Belgium's lines without a language still renders."""
+    text = DEFAULT_PATH.read_text(encoding="utf-8")
+    edited = text.replace('    number: "+33 1 49939011"\n    languages: [fr]\n', '    number: "+33 1 49939011"\n', 1)
+    assert edited != text
+    directory = parse_directory(edited, source_name="directory.yaml")
+    _, answer_text = render_answer(directory, "BE", Audience.DRIVER, domain()["responses"], "en", WEDNESDAY_NOON_UTC)
+    assert "\n📞 [+33 1 49 93 90 11]" in answer_text and "Dutch: 📞 [+31 20 654 5372]" in answer_text
+
+
 def test_an_unlisted_country_gets_no_number_and_both_case_links_when_the_role_is_unknown():
     text, business = answer(country="FI", role=None)
     assert "no dedicated support phone line for this country (Finland)" in text
@@ -258,7 +270,7 @@ def test_a_line_asked_for_in_a_language_it_lacks_says_so_in_the_singular():
         ),
     )
     (text,) = [message["text"] for message in dispatcher.messages]
-    assert text.startswith("This line is not staffed in French; here it is all the same.")
+    assert text.startswith("This line is not staffed in French; here it is anyway.")
 
 
 def test_australian_business_gets_no_number():

@@ -98,10 +98,41 @@ def test_regions_of_listed_countries(countries, text, country):
     assert place is not None and place.country == country, (text, place)
 
 
-def test_a_region_counts_like_a_listed_town(countries):
+def test_a_region_is_found_like_a_us_state(countries):
     assert countries.find("I live in British Columbia").country == "CA"
-    assert countries.find("bor i tirol").country == "AT"  # lower case after a preposition
-    assert countries.find("mieszkam w Bawarii").country == "DE"  # declined
+    assert countries.find("bor i Tirol").country == "AT"
+    assert countries.find("bor i tirol") is None  # lower case only where a place is expected
+    assert countries.resolve("tirol").country == "AT"
+
+
+@pytest.mark.parametrize(
+    ("message", "country"),
+    [
+        ("Welche Marken von Ladestationen unterstützt ihr?", None),  # brands, not Italy's Marche
+        ("la mise en marche de ma borne ne fonctionne pas", None),
+        ("ladekabelen ligger på marken og laderen virker ikke", None),  # the ground
+        ("Jeg er sjåfør og bor i hovedstaden, Oslo", "NO"),  # the capital, not Denmark's Hovedstaden
+        ("Mieszkam w Nowej Zelandii", None),  # no declined Zelandia (Sjælland): Denmark it is not
+        ("Mieszkam w Irlandii Północnej", "GB"),
+    ],
+)
+def test_region_names_that_are_everyday_words_are_no_places_in_a_message(countries, message, country):
+    place = countries.find(message)
+    assert (place.country if place else None) == country, (message, place)
+
+
+@pytest.mark.parametrize("text", ["víkendu", "hallå", "halla"])
+def test_regions_are_not_matched_by_stem(countries, text):
+    place = countries.resolve(text, strict=True)
+    assert place is None or place.kind is not PlaceKind.REGION, place
+
+
+@pytest.mark.parametrize(("text", "country"), [("Bonaire", None), ("Guyane", None), ("Guadeloupe", "GP")])
+def test_parts_with_their_own_numbering_plan_are_not_the_listed_country(countries, text, country):
+    place = countries.resolve(text)
+    assert place is None or place.country not in ("NL", "FR"), place
+    if country:
+        assert place.country == country
 
 
 @pytest.mark.parametrize("text", ["", "   ", "ok", "13", "hello", "I am a driver", "help us", "🙂🙂", "<b>x</b>"])

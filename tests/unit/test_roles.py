@@ -52,6 +52,8 @@ def test_find(roles, text, audience):
         "who do I call?",
         "my station is offline, drivers can't charge",
         "hvad er bitcoin værd nu",  # Danish "worth", not the Swedish "värd" (host)
+        "where can I buy a charger cable",  # buying chargers is sales; one charger's cable is not
+        "can't buy anything, the charger is broken",
     ],
 )
 def test_no_role_or_an_ambiguous_one(roles, text):
