@@ -97,7 +97,8 @@ class Hours:
             for start in _openings(local.date() + timedelta(days=offset), window.start, self.zone)
         )
         # Compared as instants: datetimes in one zone compare by wall clock, which ignores `fold`.
-        return min((start for start in starts if _instant(start) > _instant(local)), key=_instant, default=None)
+        after = _instant(local)
+        return min((start for start in starts if _instant(start) > after), key=_instant, default=None)
 
     def status(self, at: datetime) -> Status:
         is_open = self.is_open(at)
